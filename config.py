@@ -1,0 +1,130 @@
+"""Configuration: read from the environment when the factory runs, never at import."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent
+
+MB = 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used as it is."""
+
+
+@dataclass
+class Config:
+    """Settings shared by every environment; `load()` fills them from the environment."""
+
+    ENV: str = "development"
+    SECRET_KEY: str = ""
+    SQLALCHEMY_DATABASE_URI: str = ""
+    UPLOADS_DIR: str = str(BASE_DIR / "uploads")
+    SEARCH_INDEX_DIR: str = str(BASE_DIR / "search_index")
+    INSTANCE_DIR: str = str(BASE_DIR / "instance")
+    TESTING: bool = False
+    WTF_CSRF_ENABLED: bool = True
+    WTF_CSRF_TIME_LIMIT: int | None = None
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_SECURE: bool = False
+    REMEMBER_COOKIE_HTTPONLY: bool = True
+    REMEMBER_COOKIE_SAMESITE: str = "Lax"
+    BABEL_DEFAULT_LOCALE: str = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE: str = "Asia/Shanghai"
+    BABEL_TRANSLATION_DIRECTORIES: str = str(BASE_DIR / "translations")
+    LANGUAGES: tuple[str, ...] = ("zh_CN", "en")
+    BOOTSTRAP_SERVE_LOCAL: bool = True
+    PASSWORD_HASH_METHOD: str = "scrypt"
+    LOGIN_MAX_FAILURES: int = 5
+    LOGIN_WINDOW_SECONDS: int = 900
+    LOGIN_MAX_FAILURES_PER_ADDRESS: int = 20
+    MAX_IMAGE_BYTES: int = 50 * MB
+    MAX_VIDEO_BYTES: int = 2048 * MB
+    MAX_DOCUMENT_BYTES: int = 100 * MB
+    MAX_CONTENT_LENGTH: int | None = 2048 * MB + MB
+    MAX_IMAGE_PIXELS: int = 100_000_000
+    SMTP_HOST: str = ""
+    SMTP_PORT: int = 25
+    MAIL_FROM: str = "kitchen@localhost"
+    LOG_LEVEL: str = "INFO"
+
+    def load(self, environ: dict[str, str] | None = None) -> Config:
+        """Fill the settings from KITCHEN_* variables and make sure the secret key exists."""
+        env = os.environ if environ is None else environ
+        instance = Path(env.get("KITCHEN_INSTANCE", self.INSTANCE_DIR))
+        self.INSTANCE_DIR = str(instance)
+        self.UPLOADS_DIR = env.get("KITCHEN_UPLOADS", self.UPLOADS_DIR)
+        self.SEARCH_INDEX_DIR = env.get("KITCHEN_SEARCH_INDEX", self.SEARCH_INDEX_DIR)
+        default_db = self.SQLALCHEMY_DATABASE_URI or f"sqlite:///{instance / 'kitchen.sqlite'}"
+        self.SQLALCHEMY_DATABASE_URI = env.get("KITCHEN_DATABASE_URL", default_db)
+        self.SMTP_HOST = env.get("KITCHEN_SMTP_HOST", self.SMTP_HOST)
+        self.SMTP_PORT = int(env.get("KITCHEN_SMTP_PORT", self.SMTP_PORT))
+        self.MAIL_FROM = env.get("KITCHEN_MAIL_FROM", self.MAIL_FROM)
+        self.LOG_LEVEL = env.get("KITCHEN_LOG_LEVEL", self.LOG_LEVEL)
+        for name in ("MAX_IMAGE_BYTES", "MAX_VIDEO_BYTES", "MAX_DOCUMENT_BYTES"):
+            value = env.get(f"KITCHEN_{name}")
+            if value:
+                setattr(self, name, int(value))
+        self.MAX_CONTENT_LENGTH = max(
+            self.MAX_IMAGE_BYTES, self.MAX_VIDEO_BYTES, self.MAX_DOCUMENT_BYTES
+        ) + MB
+        self.SECRET_KEY = env.get("KITCHEN_SECRET_KEY", "") or self._fallback_secret(instance)
+        return self
+
+    def _fallback_secret(self, instance: Path) -> str:
+        """Development keeps a generated key in instance/ so sessions survive restarts."""
+        key_file = instance / "secret_key"
+        if key_file.exists():
+            return key_file.read_text().strip()
+        instance.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as Flask expects them."""
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+@dataclass
+class ProductionConfig(Config):
+    """Production: a secret key must come from the environment; cookies are Secure."""
+
+    ENV: str = "production"
+    SESSION_COOKIE_SECURE: bool = True
+    REMEMBER_COOKIE_SECURE: bool = True
+
+    def _fallback_secret(self, instance: Path) -> str:
+        raise ConfigError("KITCHEN_SECRET_KEY must be set in production.")
+
+
+@dataclass
+class TestConfig(Config):
+    """Tests: everything in temporary folders given by the caller."""
+
+    ENV: str = "testing"
+    TESTING: bool = True
+    WTF_CSRF_ENABLED: bool = False
+    SECRET_KEY: str = "test-secret-key"
+    LOG_LEVEL: str = "WARNING"
+    PASSWORD_HASH_METHOD: str = "pbkdf2:sha256:1000"
+
+    def load(self, environ: dict[str, str] | None = None) -> Config:
+        """Tests take settings only from the fields the fixture set."""
+        return self
+
+
+def config_for(name: str | None = None) -> Config:
+    """The configuration for KITCHEN_ENV (development by default), loaded from the environment."""
+    name = name or os.environ.get("KITCHEN_ENV", "development")
+    classes: dict[str, type[Config]] = {"development": Config, "production": ProductionConfig}
+    if name not in classes:
+        raise ConfigError(f"Unknown KITCHEN_ENV {name!r}")
+    return classes[name]().load()

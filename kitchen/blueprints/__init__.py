@@ -1,0 +1,13 @@
+"""Thin views: parse the request, check access, call one service, render or redirect."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every blueprint to the app."""
+    from kitchen.blueprints import admin, auth, items, main
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(items.bp)

@@ -1,0 +1,116 @@
+"""Administration: organisations and users (admins), campaigns (curators and admins)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from kitchen.blueprints.guards import form_errors, requires
+from kitchen.forms.admin import CampaignForm, OrgForm, UserForm, org_kind_choices, role_choices
+from kitchen.services import accounts, campaigns
+from kitchen.services.access import Action
+from kitchen.services.errors import DomainError
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _status(form: object) -> int:
+    """400 for a POST that did not go through, so tests and clients can tell."""
+    return 400 if request.method == "POST" else 200
+
+
+@bp.get("/orgs")
+@requires(Action.MANAGE_ACCOUNTS)
+def orgs() -> ResponseReturnValue:
+    """All organisations."""
+    return render_template("admin/orgs.html", orgs=accounts.list_orgs())
+
+
+@bp.route("/orgs/new", methods=["GET", "POST"])
+@bp.route("/orgs/<int:org_id>", methods=["GET", "POST"])
+@requires(Action.MANAGE_ACCOUNTS)
+def org_form(org_id: int | None = None) -> ResponseReturnValue:
+    """Create or edit an organisation (disable it by clearing "active")."""
+    org = accounts.get_org(org_id) if org_id else None
+    form = OrgForm(obj=org)
+    form.kind.choices = org_kind_choices()
+    if form.validate_on_submit():
+        data = accounts.OrgData(form.name.data or "", form.kind.data or "",
+                                form.region.data or "", bool(form.active.data))
+        try:
+            accounts.save_org(data, current_user, org)
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            flash(_("The organisation was saved."), "success")
+            return redirect(url_for("admin.orgs"))
+    return render_template("admin/org_form.html", form=form, org=org), _status(form)
+
+
+@bp.get("/users")
+@requires(Action.MANAGE_ACCOUNTS)
+def users() -> ResponseReturnValue:
+    """All accounts, with role, organisation and state."""
+    return render_template("admin/users.html", users=accounts.list_users())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires(Action.MANAGE_ACCOUNTS)
+def user_form(user_id: int | None = None) -> ResponseReturnValue:
+    """Create or edit an account: role, organisation, active, password reset."""
+    user = accounts.get_user(user_id) if user_id else None
+    form = UserForm(obj=user)
+    form.role.choices = role_choices()
+    form.organization_id.choices = [(0, str(_l("(none)")))] + [
+        (o.id, o.name) for o in accounts.list_orgs()
+    ]
+    if request.method == "GET" and user is not None:
+        form.organization_id.data = user.organization_id or 0
+    if form.validate_on_submit():
+        data = accounts.UserData(
+            email=form.email.data or "", display_name=form.display_name.data or "",
+            role=form.role.data or "", organization_id=form.organization_id.data or None,
+            active=bool(form.active.data), password=form.password.data or None,
+        )
+        try:
+            accounts.save_user(data, current_user, user)
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            flash(_("The account was saved."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user), _status(form)
+
+
+@bp.get("/campaigns")
+@requires(Action.MANAGE_CAMPAIGNS)
+def campaign_list() -> ResponseReturnValue:
+    """All campaigns, open ones first."""
+    return render_template("admin/campaigns.html", campaigns=campaigns.list_campaigns())
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@bp.route("/campaigns/<slug>", methods=["GET", "POST"])
+@requires(Action.MANAGE_CAMPAIGNS)
+def campaign_form(slug: str | None = None) -> ResponseReturnValue:
+    """Create or edit a campaign; open or close it."""
+    campaign = campaigns.get_campaign(slug) if slug else None
+    form = CampaignForm(obj=campaign)
+    if form.validate_on_submit():
+        data = campaigns.CampaignData(
+            slug=form.slug.data or "", name=form.name.data or "",
+            description=form.description.data or "", starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data, is_open=bool(form.is_open.data),
+        )
+        try:
+            campaigns.save_campaign(data, current_user, campaign)
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            flash(_("The campaign was saved."), "success")
+            return redirect(url_for("admin.campaign_list"))
+    return render_template("admin/campaign_form.html", form=form, campaign=campaign), _status(form)

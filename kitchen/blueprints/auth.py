@@ -1,0 +1,94 @@
+"""Signing in and out, changing one's password, choosing the interface language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from kitchen.blueprints.guards import form_errors
+from kitchen.forms.auth import LoginForm, PasswordForm
+from kitchen.services import accounts
+from kitchen.services.errors import RateLimited, ValidationError
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect to a path on this site after signing in."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """Show the sign-in form and sign the user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                form.email.data or "", form.password.data or "", request.remote_addr or ""
+            )
+        except RateLimited as exc:
+            form.form_errors.append(str(exc.message))
+            status = 429
+        except ValidationError as exc:
+            form.form_errors.append(str(exc.message))
+            status = 401
+        else:
+            session.clear()
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    """Sign out."""
+    locale = session.get("locale")
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Let a signed-in user change their own password."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_own_password(current_user, form.current.data or "", form.new.data or "")
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            flash(_("Your password was changed."), "success")
+            return redirect(url_for("main.home"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/password.html", form=form), status
+
+
+@bp.post("/language/<code>")
+def set_language(code: str) -> ResponseReturnValue:
+    """Switch the interface language and remember it (in the account, else the session)."""
+    if code in current_app.config["LANGUAGES"]:
+        session["locale"] = code
+        if current_user.is_authenticated:
+            accounts.set_locale(current_user, code)
+    return redirect(_safe_next(request.form.get("next")))

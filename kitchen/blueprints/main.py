@@ -1,0 +1,53 @@
+"""The home page of each role, and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from kitchen.models import ItemStatus, Role
+from kitchen.services import accounts, health, items
+from kitchen.services.items import ItemFilter
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Send visitors to sign in, and users to their home page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("main.home"))
+
+
+@bp.get("/home")
+@login_required
+def home() -> ResponseReturnValue:
+    """What each role starts its day with."""
+    user = current_user
+    context: dict[str, object] = {"featured": items.latest_approved(6, featured=True)}
+    if user.role == Role.CONTRIBUTOR:
+        context["counts"] = items.status_counts(user, ItemFilter(mine=True))
+        context["recent"] = items.list_items(user, ItemFilter(mine=True), per_page=8).items
+    elif user.role == Role.CURATOR:
+        context["counts"] = items.status_counts(user)
+        context["recent"] = items.list_items(
+            user, ItemFilter(status=ItemStatus.SUBMITTED.value), per_page=8
+        ).items
+    elif user.role == Role.ADMIN:
+        context["counts"] = items.status_counts(user)
+        context["org_count"] = len(accounts.list_orgs())
+        context["user_count"] = len(accounts.list_users())
+    context["latest"] = items.latest_approved(8)
+    return render_template(f"main/home_{user.role.value}.html", **context)
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    """200 when the database answers and the data folders are writable, 503 otherwise."""
+    results = health.check()
+    healthy = all(value == "ok" for value in results.values())
+    return jsonify({"status": "ok" if healthy else "error", "checks": results}), (
+        200 if healthy else 503
+    )

@@ -1,0 +1,40 @@
+"""The interface language: Chinese by default, English switchable and remembered."""
+
+from __future__ import annotations
+
+from flask import Flask, g, session
+from flask_login import current_user
+
+from kitchen.extensions import babel
+
+LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
+
+
+def select_locale() -> str:
+    """The user's remembered choice, else the session's, else the default (zh_CN)."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and expose the current locale to templates."""
+    from kitchen import labels
+
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(
+        label=labels.label, status_colour=labels.status_colour, status_enum=labels.status_enum
+    )
+
+    @app.context_processor
+    def inject_locale() -> dict[str, object]:
+        locale = select_locale()
+        g.locale = locale
+        html_lang = "zh-CN" if locale == "zh_CN" else locale
+        return {"current_locale": locale, "html_lang": html_lang, "locale_names": LOCALE_NAMES}

@@ -1,0 +1,60 @@
+"""Names of the enum values in the UI language, for pages and messages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from kitchen.models import ItemKind, ItemStatus, OrgKind, Role, Urgency, UsageTerms
+
+LABELS: dict[object, object] = {
+    ItemKind.LEAD: _l("Lead"),
+    ItemKind.STORY: _l("Story"),
+    ItemKind.PHOTO: _l("Photos"),
+    ItemKind.VIDEO: _l("Video"),
+    ItemKind.PRODUCT: _l("Product"),
+    ItemStatus.DRAFT: _l("Draft"),
+    ItemStatus.SUBMITTED: _l("Submitted"),
+    ItemStatus.CHANGES_REQUESTED: _l("Changes requested"),
+    ItemStatus.APPROVED: _l("Approved"),
+    ItemStatus.REJECTED: _l("Rejected"),
+    ItemStatus.WITHDRAWN: _l("Withdrawn"),
+    UsageTerms.WITH_CREDIT: _l("Free for media use with credit"),
+    UsageTerms.EDITORIAL_ONLY: _l("Editorial use only"),
+    UsageTerms.INTERNAL_ONLY: _l("Internal use only"),
+    Urgency.NORMAL: _l("Normal"),
+    Urgency.SOON: _l("Within days"),
+    Urgency.URGENT: _l("Urgent"),
+    Role.CONTRIBUTOR: _l("Contributor"),
+    Role.CURATOR: _l("Curator"),
+    Role.JOURNALIST: _l("Journalist"),
+    Role.ADMIN: _l("Administrator"),
+    OrgKind.NATIONAL_SOCIETY: _l("National society"),
+    OrgKind.PROVINCIAL: _l("Provincial association"),
+    OrgKind.CITY: _l("City association"),
+    OrgKind.CENTRE: _l("The centre"),
+    OrgKind.MEDIA: _l("Media"),
+}
+
+STATUS_COLOURS = {
+    ItemStatus.DRAFT: "secondary",
+    ItemStatus.SUBMITTED: "primary",
+    ItemStatus.CHANGES_REQUESTED: "warning",
+    ItemStatus.APPROVED: "success",
+    ItemStatus.REJECTED: "danger",
+    ItemStatus.WITHDRAWN: "dark",
+}
+
+
+def label(value: object) -> str:
+    """The value's name in the UI language (the raw value if none is known)."""
+    return str(LABELS.get(value, value))
+
+
+def status_colour(status: object) -> str:
+    """A Bootstrap colour for a status badge."""
+    return STATUS_COLOURS.get(status, "secondary")  # type: ignore[call-overload]
+
+
+def status_enum(value: str) -> ItemStatus:
+    """The status enum for a raw value (templates receive plain strings from URLs)."""
+    return ItemStatus(value)

@@ -1,0 +1,54 @@
+"""People who sign in, and the record of login attempts used for rate limiting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kitchen.models.base import Base, Role, UTCDateTime, str_enum, utcnow
+from kitchen.models.organization import Organization
+
+
+class User(UserMixin, Base):
+    """An account with one role; contributors and journalists belong to an organisation."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organization: Mapped[Organization | None] = relationship(lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Disabled users, and users of a disabled organisation, cannot sign in."""
+        return self.active and (self.organization is None or self.organization.active)
+
+    def has_role(self, *roles: Role) -> bool:
+        """Whether the user holds one of these roles."""
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class LoginAttempt(Base):
+    """One failed sign-in, kept in the database so every worker process sees it."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

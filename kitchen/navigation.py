@@ -1,0 +1,38 @@
+"""The navigation bar of each role: (endpoint, label) pairs, in the order shown."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from kitchen.models import Role
+
+MENUS: dict[Role, list[tuple[str, object]]] = {
+    Role.CONTRIBUTOR: [("main.home", _l("Home")), ("items.index", _l("Items"))],
+    Role.CURATOR: [
+        ("main.home", _l("Home")),
+        ("items.index", _l("Items")),
+        ("admin.campaign_list", _l("Campaigns")),
+    ],
+    Role.JOURNALIST: [("main.home", _l("Home")), ("items.index", _l("Items"))],
+    Role.ADMIN: [
+        ("main.home", _l("Home")),
+        ("items.index", _l("Items")),
+        ("admin.orgs", _l("Organisations")),
+        ("admin.users", _l("Users")),
+        ("admin.campaign_list", _l("Campaigns")),
+    ],
+}
+
+
+def nav_links() -> list[tuple[str, str]]:
+    """The signed-in user's menu."""
+    if not current_user.is_authenticated:
+        return []
+    return [(endpoint, str(text)) for endpoint, text in MENUS[current_user.role]]
+
+
+def init_app(app: Flask) -> None:
+    """Expose the menu to templates."""
+    app.jinja_env.globals["nav_links"] = nav_links

@@ -1,0 +1,93 @@
+"""The access policy: the one place that answers "may this user do this (to this item)"."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, false, or_, true
+
+from kitchen.models import Item, ItemStatus, Role, User
+from kitchen.services.errors import Forbidden, NotFound
+
+
+class Action(StrEnum):
+    """Everything the policy rules on."""
+
+    VIEW_ITEM = "view_item"
+    CREATE_ITEM = "create_item"
+    EDIT_ITEM = "edit_item"
+    SUBMIT_ITEM = "submit_item"
+    RETRACT_ITEM = "retract_item"
+    REVIEW = "review"
+    CURATE_ITEM = "curate_item"
+    MANAGE_CAMPAIGNS = "manage_campaigns"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    VIEW_AUDIT = "view_audit"
+    SEARCH = "search"
+
+
+# Role-level rights: which roles may attempt an action at all.
+ROLE_RIGHTS: dict[Action, frozenset[Role]] = {
+    Action.VIEW_ITEM: frozenset(Role),
+    Action.SEARCH: frozenset(Role),
+    Action.CREATE_ITEM: frozenset({Role.CONTRIBUTOR}),
+    Action.EDIT_ITEM: frozenset({Role.CONTRIBUTOR}),
+    Action.SUBMIT_ITEM: frozenset({Role.CONTRIBUTOR}),
+    Action.RETRACT_ITEM: frozenset({Role.CONTRIBUTOR}),
+    Action.REVIEW: frozenset({Role.CURATOR}),
+    Action.CURATE_ITEM: frozenset({Role.CURATOR}),
+    Action.MANAGE_CAMPAIGNS: frozenset({Role.CURATOR, Role.ADMIN}),
+    Action.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
+    Action.VIEW_AUDIT: frozenset({Role.ADMIN}),
+}
+
+# Centre staff see work in progress of every organisation.
+SEES_EVERYTHING = frozenset({Role.CURATOR, Role.ADMIN})
+
+
+def role_may(user: User | None, action: Action) -> bool:
+    """Whether the user's role allows the action at all."""
+    return bool(user and user.is_authenticated and user.role in ROLE_RIGHTS[action])
+
+
+def can_see(user: User | None, item: Item) -> bool:
+    """Approved items: every signed-in user; work in progress: its organisation and the centre."""
+    if user is None or not user.is_authenticated:
+        return False
+    if item.is_public or user.role in SEES_EVERYTHING:
+        return True
+    return user.role == Role.CONTRIBUTOR and user.organization_id == item.organization_id
+
+
+def may(user: User | None, action: Action, item: Item | None = None) -> bool:
+    """Whether the user may do the action (to the item, when one is given)."""
+    if not role_may(user, action):
+        return False
+    if item is None:
+        return True
+    assert user is not None
+    if not can_see(user, item):
+        return False
+    if action in (Action.EDIT_ITEM, Action.SUBMIT_ITEM, Action.RETRACT_ITEM):
+        return user.organization_id == item.organization_id
+    return True
+
+
+def authorize(user: User | None, action: Action, item: Item | None = None) -> None:
+    """Raise NotFound for an item outside the user's scope, Forbidden for a wrong role."""
+    if item is not None and not can_see(user, item):
+        raise NotFound()
+    if not may(user, action, item):
+        raise Forbidden()
+
+
+def visible_items(user: User) -> ColumnElement[bool]:
+    """A WHERE clause selecting the items this user may see, for lists and counts."""
+    if not user.is_authenticated:
+        return false()
+    if user.role in SEES_EVERYTHING:
+        return true()
+    public = Item.status == ItemStatus.APPROVED
+    if user.role == Role.CONTRIBUTOR and user.organization_id is not None:
+        return or_(public, Item.organization_id == user.organization_id)
+    return public

@@ -1,0 +1,87 @@
+"""Campaigns: the centre's themes and calls for material."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from kitchen.extensions import db
+from kitchen.models import Campaign, User
+from kitchen.services import audit, validation
+from kitchen.services.errors import Conflict, NotFound, ValidationError
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+@dataclass
+class CampaignData:
+    """The editable fields of a campaign."""
+
+    slug: str
+    name: str
+    description: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    is_open: bool = True
+
+
+def list_campaigns(open_only: bool = False) -> list[Campaign]:
+    """Campaigns, open ones first, then by start date."""
+    query = select(Campaign).order_by(Campaign.is_open.desc(), Campaign.starts_on.desc(),
+                                      Campaign.name)
+    if open_only:
+        query = query.where(Campaign.is_open.is_(True))
+    return list(db.session.scalars(query))
+
+
+def get_campaign(slug: str) -> Campaign:
+    """A campaign by slug, or NotFound."""
+    campaign = db.session.scalars(select(Campaign).where(Campaign.slug == slug)).first()
+    if campaign is None:
+        raise NotFound()
+    return campaign
+
+
+def find_campaigns(slugs: list[str]) -> list[Campaign]:
+    """The campaigns with these slugs; an unknown slug is an error, not silently dropped."""
+    wanted = {s.strip() for s in slugs if s and s.strip()}
+    found = list(db.session.scalars(select(Campaign).where(Campaign.slug.in_(wanted))))
+    missing = wanted - {c.slug for c in found}
+    if missing:
+        raise ValidationError(
+            _l("Unknown campaign: %(slugs)s", slugs=", ".join(sorted(missing))), field="campaigns"
+        )
+    return found
+
+
+def save_campaign(data: CampaignData, actor: User | None,
+                  campaign: Campaign | None = None) -> Campaign:
+    """Create or update a campaign; slug and name are unique."""
+    slug = validation.text(data.slug, "slug", max_len=64, required=True).lower()
+    if not SLUG.match(slug):
+        raise ValidationError(
+            _l("Use lower-case letters, digits and hyphens only."), field="slug"
+        )
+    name = validation.text(data.name, "name", max_len=120, required=True)
+    description = validation.text(data.description, "description", max_len=5000)
+    validation.date_range(data.starts_on, data.ends_on)
+    for column, value, field in ((Campaign.slug, slug, "slug"), (Campaign.name, name, "name")):
+        clash = db.session.scalars(select(Campaign).where(column == value)).first()
+        if clash is not None and clash is not campaign:
+            raise Conflict(_l("A campaign with this name or slug already exists."), field=field)
+    created = campaign is None
+    campaign = campaign or Campaign(slug=slug, name=name)
+    campaign.slug, campaign.name, campaign.description = slug, name, description
+    campaign.starts_on, campaign.ends_on, campaign.is_open = (
+        data.starts_on, data.ends_on, data.is_open
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    audit.record(actor, "campaign.create" if created else "campaign.update", "campaign",
+                 campaign.id, {"slug": slug, "name": name, "is_open": data.is_open})
+    db.session.commit()
+    return campaign

@@ -1,0 +1,111 @@
+"""Load the demo library; running it again adds nothing that is already there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import select
+
+from kitchen.extensions import db
+from kitchen.models import Campaign, Item, Role, User
+from kitchen.services import accounts, campaigns, submission, workflow
+from kitchen.services.demo_data import CAMPAIGNS, DEMO_PASSWORD, ORGS, USERS
+from kitchen.services.demo_items import ITEMS
+
+Report = Callable[[str], None]
+
+PATHS: dict[str, list[workflow.Move]] = {
+    "draft": [],
+    "submitted": [workflow.Move.SUBMIT],
+    "approved": [workflow.Move.SUBMIT, workflow.Move.APPROVE],
+    "changes_requested": [workflow.Move.SUBMIT, workflow.Move.REQUEST_CHANGES],
+    "rejected": [workflow.Move.SUBMIT, workflow.Move.REJECT],
+}
+
+
+def load_demo(report: Report = print) -> None:
+    """Organisations, accounts, campaigns and items, each created only if missing."""
+    _orgs(report)
+    _users(report)
+    _campaigns(report)
+    _items(report)
+
+
+def _orgs(report: Report) -> None:
+    for name, kind, region in ORGS:
+        if accounts.find_org(name) is None:
+            accounts.save_org(accounts.OrgData(name, kind, region), None)
+            report(f"organisation {name}")
+
+
+def _users(report: Report) -> None:
+    for email, name, role, org_name in USERS:
+        if accounts.find_user(email) is None:
+            org = accounts.find_org(org_name) if org_name else None
+            data = accounts.UserData(email, name, role, org.id if org else None, True,
+                                     DEMO_PASSWORD)
+            accounts.save_user(data, None)
+            report(f"account {email} ({role})")
+
+
+def _campaigns(report: Report) -> None:
+    for slug, name, description, start, end, is_open in CAMPAIGNS:
+        exists = db.session.scalars(select(Campaign).where(Campaign.slug == slug)).first()
+        if exists is None:
+            data = campaigns.CampaignData(
+                slug, name, description, date.fromisoformat(start) if start else None,
+                date.fromisoformat(end) if end else None, is_open,
+            )
+            campaigns.save_campaign(data, None)
+            report(f"campaign {name}")
+
+
+def _submitter(org_name: str) -> User:
+    org = accounts.find_org(org_name)
+    assert org is not None
+    return db.session.scalars(
+        select(User).where(User.organization_id == org.id, User.role == Role.CONTRIBUTOR)
+    ).first() or _missing_contributor(org_name)
+
+
+def _missing_contributor(org_name: str) -> User:
+    raise RuntimeError(f"The demo has no contributor for {org_name}")
+
+
+def _items(report: Report) -> None:
+    curator = accounts.find_user("curator@kitchen.example.com")
+    assert curator is not None
+    for spec in ITEMS:
+        if db.session.scalars(select(Item).where(Item.title == spec["title"])).first():
+            continue
+        author = _submitter(str(spec["org"]))
+        item = submission.create_item(author, _item_data(spec))
+        comment = str(spec.get("review_comment", ""))
+        for move in PATHS[str(spec["status"])]:
+            actor = author if move == workflow.Move.SUBMIT else curator
+            workflow.apply(actor, item, move, comment if actor is curator else "")
+        if spec.get("featured"):
+            item.featured = True
+            db.session.commit()
+        report(f"item {item.title}")
+
+
+def _item_data(spec: dict[str, object]) -> submission.ItemData:
+    event = spec.get("event_date")
+    return submission.ItemData(
+        kind=str(spec["kind"]), title=str(spec["title"]), summary=str(spec.get("summary", "")),
+        body=str(spec.get("body", "")), people=str(spec.get("people", "")),
+        place=str(spec.get("place", "")),
+        event_date=date.fromisoformat(str(event)) if event else None,
+        credit_line=str(spec.get("credit", "")), consent_confirmed=True,
+        keywords=str(spec.get("keywords", "")), campaigns=list(spec.get("campaigns", [])),  # type: ignore[call-overload]
+        contact_name=str(spec.get("contact_name", "")),
+        contact_info=str(spec.get("contact_info", "")), angle=str(spec.get("angle", "")),
+        urgency=str(spec.get("urgency", "normal")),
+    )
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """The demo sign-ins to print: (role, e-mail, password)."""
+    return [(role, email, DEMO_PASSWORD) for email, _name, role, _org in USERS]

@@ -1,0 +1,56 @@
+"""The demo library: organisations, accounts, the plan's campaigns, and Chinese stories."""
+
+from __future__ import annotations
+
+DEMO_PASSWORD = "kitchen-demo-2026"
+
+ORGS: list[tuple[str, str, str]] = [
+    ("中国科协宣传中心", "centre", "北京"),
+    ("中国计算机学会", "national_society", "全国"),
+    ("中国农学会", "national_society", "全国"),
+    ("北京市科学技术协会", "provincial", "北京"),
+    ("四川省科学技术协会", "provincial", "四川"),
+    ("成都市科学技术协会", "city", "四川成都"),
+    ("科技日报社", "media", "北京"),
+]
+
+# (email, display name, role, organisation)
+USERS: list[tuple[str, str, str, str | None]] = [
+    ("contributor@kitchen.example.com", "张伟（北京市科协）", "contributor", "北京市科学技术协会"),
+    ("sichuan@kitchen.example.com", "李娜（四川省科协）", "contributor", "四川省科学技术协会"),
+    ("ccf@kitchen.example.com", "钱程（中国计算机学会）", "contributor", "中国计算机学会"),
+    ("curator@kitchen.example.com", "王编辑", "curator", "中国科协宣传中心"),
+    ("journalist@kitchen.example.com", "刘记者（科技日报）", "journalist", "科技日报社"),
+    ("admin@kitchen.example.com", "系统管理员", "admin", "中国科协宣传中心"),
+]
+
+# (slug, name, description, start, end, open)
+CAMPAIGNS: list[tuple[str, str, str, str | None, str | None, bool]] = [
+    ("xiaokang", "决胜全面小康 奋斗有我", "讲述科技工作者在全面建成小康社会中的奋斗故事。",
+     "2020-01-01", "2020-12-31", False),
+    ("zuimei", "最美科技工作者", "推选和宣传最美科技工作者的先进事迹。", "2026-03-01", "2026-06-30",
+     True),
+    ("kjgzz-day", "科技工作者日", "5月30日全国科技工作者日，全年宣传高峰。", "2026-05-01",
+     "2026-06-15", True),
+    ("wxxd", "我心向党", "庆祝建党百年，科技工作者心向党的故事。", "2021-03-01", "2021-07-31",
+     False),
+    ("jingjian", "镜见创新:发现科学之美", "摄影征集：用镜头发现科学之美。", "2026-04-01",
+     "2026-10-31", True),
+    ("dangling", "党领导下的中国科学家", "摄影征集：党领导下的中国科学家群像。", "2021-04-01",
+     "2021-09-30", False),
+    ("ouxiang", "科学也偶像", "短视频征集：让科学家成为青少年心中的偶像。", "2026-06-01",
+     "2026-12-31", True),
+    ("zhanyi", "科协人战\"疫\"时刻", "记录科协系统抗击疫情的感人瞬间。", "2020-02-01",
+     "2020-06-30", False),
+    ("sanzhang", "基层\"三长\"在行动", "基层医院院长、学校校长、农技站站长的行动。", "2020-02-01",
+     "2020-12-31", False),
+    ("dianxing", "典型事、身边人", "身边的典型人物和典型事迹。", "2020-02-01", "2020-12-31", False),
+    ("jiluzhe", "记录者", "记录抗疫一线的摄影与文字作品。", "2020-02-01", "2020-12-31", False),
+    ("kxjjs", "科学家精神", "弘扬爱国、创新、求实、奉献、协同、育人的科学家精神。", "2026-01-01",
+     None, True),
+    ("fupin", "定点扶贫", "科技助力定点扶贫县脱贫攻坚和乡村振兴。", "2026-01-01", None, True),
+    ("nianhui", "中国科协年会", "中国科协年会的会议报道与人物访谈。", "2026-07-01", "2026-07-31",
+     True),
+    ("shuangchuang", "双创周", "全国大众创业万众创新活动周。", "2026-10-01", "2026-10-31", True),
+    ("kepu-day", "全国科普日", "全国科普日活动的现场与故事。", "2026-09-01", "2026-09-30", True),
+]

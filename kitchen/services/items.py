@@ -1,0 +1,95 @@
+"""Reading items within a user's scope; creating and editing live in submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+
+from kitchen.extensions import db
+from kitchen.models import Campaign, Item, ItemKind, ItemStatus, User
+from kitchen.services.access import Action, authorize, visible_items
+
+
+@dataclass
+class ItemFilter:
+    """What a list of items is narrowed by."""
+
+    status: str | None = None
+    kind: str | None = None
+    organization_id: int | None = None
+    campaign: str | None = None
+    mine: bool = False
+
+
+@dataclass
+class Page:
+    """One page of a list."""
+
+    items: list[Item]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def get_item(user: User, item_id: int, action: Action = Action.VIEW_ITEM) -> Item:
+    """The item, if the user may do the action to it (404 outside scope, 403 wrong role)."""
+    item = db.session.get(Item, item_id)
+    authorize(user, action, item if item is not None else _missing())
+    assert item is not None
+    return item
+
+
+def _missing() -> Item:
+    """A stand-in nobody can see, so a missing item and a hidden one answer the same."""
+    return Item(status=ItemStatus.DRAFT, organization_id=-1)
+
+
+def _filtered(user: User, flt: ItemFilter) -> Select[tuple[Item]]:
+    """The scoped query with the filter applied."""
+    query = select(Item).where(visible_items(user))
+    if flt.status in ItemStatus.__members__.values():
+        query = query.where(Item.status == ItemStatus(flt.status))
+    if flt.kind in ItemKind.__members__.values():
+        query = query.where(Item.kind == ItemKind(flt.kind))
+    if flt.organization_id:
+        query = query.where(Item.organization_id == flt.organization_id)
+    if flt.mine and user.organization_id is not None:
+        query = query.where(Item.organization_id == user.organization_id)
+    if flt.campaign:
+        query = query.where(Item.campaigns.any(Campaign.slug == flt.campaign))
+    return query
+
+
+def list_items(user: User, flt: ItemFilter, page: int = 1, per_page: int = 20) -> Page:
+    """Items the user may see, newest first, one page at a time."""
+    page = max(1, page)
+    query = _filtered(user, flt)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(
+        query.order_by(Item.updated_at.desc(), Item.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).unique()
+    return Page(items=list(rows), total=total, page=page, per_page=per_page)
+
+
+def status_counts(user: User, flt: ItemFilter | None = None) -> dict[str, int]:
+    """How many visible items are in each state."""
+    query = _filtered(user, flt or ItemFilter()).subquery()
+    rows = db.session.execute(select(query.c.status, func.count()).group_by(query.c.status))
+    return {str(status): count for status, count in rows}
+
+
+def latest_approved(limit: int = 8, featured: bool | None = None) -> list[Item]:
+    """Recently approved items, optionally only the featured ones."""
+    query = select(Item).where(Item.status == ItemStatus.APPROVED)
+    if featured is not None:
+        query = query.where(Item.featured.is_(featured))
+    query = query.order_by(Item.approved_at.desc(), Item.id.desc()).limit(limit)
+    return list(db.session.scalars(query).unique())

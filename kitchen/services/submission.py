@@ -1,0 +1,116 @@
+"""Creating and editing items: the contributor's side of the library."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from kitchen.extensions import db
+from kitchen.models import Item, ItemKind, Role, Urgency, UsageTerms, User
+from kitchen.services import audit, campaigns, validation
+from kitchen.services.access import Action, authorize
+from kitchen.services.errors import Forbidden, ValidationError
+
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass
+class ItemData:
+    """The fields a contributor fills in; which are required depends on the kind."""
+
+    kind: str
+    title: str
+    summary: str = ""
+    body: str = ""
+    people: str = ""
+    place: str = ""
+    event_date: date | None = None
+    credit_line: str = ""
+    usage_terms: str = UsageTerms.WITH_CREDIT.value
+    consent_confirmed: bool = False
+    keywords: str = ""
+    campaigns: list[str] = field(default_factory=list)
+    contact_name: str = ""
+    contact_info: str = ""
+    angle: str = ""
+    urgency: str = Urgency.NORMAL.value
+    link_url: str = ""
+
+
+def _clean(data: ItemData) -> dict[str, object]:
+    """Check every field and return the cleaned values."""
+    kind = validation.choice(data.kind, ItemKind, "kind")
+    values: dict[str, object] = {
+        "kind": kind,
+        "title": validation.text(data.title, "title", max_len=200, required=True),
+        "summary": validation.text(data.summary, "summary", max_len=2000),
+        "body": validation.text(data.body, "body", max_len=100_000,
+                                required=kind == ItemKind.STORY),
+        "people": validation.text(data.people, "people", max_len=500),
+        "place": validation.text(data.place, "place", max_len=200),
+        "event_date": data.event_date,
+        "credit_line": validation.text(data.credit_line, "credit_line", max_len=200,
+                                       required=True),
+        "usage_terms": validation.choice(data.usage_terms, UsageTerms, "usage_terms"),
+        "consent_confirmed": bool(data.consent_confirmed),
+        "keywords": _keywords(data.keywords),
+        "contact_name": validation.text(data.contact_name, "contact_name", max_len=80,
+                                        required=kind == ItemKind.LEAD),
+        "contact_info": validation.text(data.contact_info, "contact_info", max_len=200,
+                                        required=kind == ItemKind.LEAD),
+        "angle": validation.text(data.angle, "angle", max_len=2000),
+        "urgency": validation.choice(data.urgency or Urgency.NORMAL.value, Urgency, "urgency"),
+        "link_url": validation.text(data.link_url, "link_url", max_len=500),
+    }
+    if values["link_url"] and not URL.match(str(values["link_url"])):
+        raise ValidationError(_l("Please give a web address starting with http:// or https://."),
+                              field="link_url")
+    return values
+
+
+def _keywords(raw: str) -> str:
+    """Keywords separated by commas (Chinese or Latin), spaces or 、, de-duplicated."""
+    parts = [p.strip() for p in re.split(r"[,，、;；\n]+", raw or "") if p.strip()]
+    unique = list(dict.fromkeys(parts))
+    return validation.text(", ".join(unique), "keywords", max_len=500)
+
+
+def _suggested_campaigns(user: User, slugs: list[str]) -> list:
+    """Contributors may only suggest open campaigns; curators may tag with any."""
+    found = campaigns.find_campaigns(slugs)
+    if user.role != Role.CURATOR and any(not c.is_open for c in found):
+        raise ValidationError(_l("Only open campaigns can be suggested."), field="campaigns")
+    return found
+
+
+def create_item(user: User, data: ItemData) -> Item:
+    """A new draft of the user's organisation."""
+    authorize(user, Action.CREATE_ITEM)
+    if user.organization_id is None:
+        raise Forbidden(_l("Your account is not attached to an organisation."))
+    values = _clean(data)
+    item = Item(organization_id=user.organization_id, submitter_id=user.id, **values)
+    item.campaigns = _suggested_campaigns(user, data.campaigns)
+    db.session.add(item)
+    db.session.flush()
+    audit.record(user, "item.create", "item", item.id, {"kind": item.kind.value,
+                                                         "title": item.title})
+    db.session.commit()
+    return item
+
+
+def update_item(user: User, item: Item, data: ItemData) -> Item:
+    """Change a draft or an item sent back for changes; the kind stays as it was."""
+    authorize(user, Action.EDIT_ITEM, item)
+    if not item.is_editable:
+        raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
+    data.kind = item.kind.value
+    for name, value in _clean(data).items():
+        setattr(item, name, value)
+    item.campaigns = _suggested_campaigns(user, data.campaigns)
+    audit.record(user, "item.update", "item", item.id, {"title": item.title})
+    db.session.commit()
+    return item

@@ -1,0 +1,108 @@
+"""Fixtures: app, client, runner, login_as; one database per run, emptied after each test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from config import TestConfig
+from kitchen import create_app
+from kitchen.extensions import db
+from kitchen.models import Base, Role, User
+from tests import factories
+from tests.support.postgres import find_bin_dir, postgres_server
+
+USE_POSTGRES = os.environ.get("KITCHEN_TEST_DATABASE") == "postgresql"
+
+
+def pytest_report_header() -> str:
+    """Say which database this run uses."""
+    return f"kitchen database: {'PostgreSQL (throwaway server)' if USE_POSTGRES else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite in a temporary file, or a throwaway PostgreSQL server started for this run."""
+    if not USE_POSTGRES:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    if find_bin_dir() is None:
+        pytest.skip("PostgreSQL server binaries (initdb) are not installed on this machine")
+    with postgres_server() as url:
+        yield url
+
+
+def make_config(tmp_path: Path, database_url: str) -> TestConfig:
+    """A test configuration with every folder under tmp_path."""
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    for name, sub in (("UPLOADS_DIR", "uploads"), ("SEARCH_INDEX_DIR", "search_index"),
+                      ("INSTANCE_DIR", "instance")):
+        folder = tmp_path / sub
+        folder.mkdir()
+        setattr(config, name, str(folder))
+    return config
+
+
+_schema_ready: set[str] = set()
+
+
+def _empty_tables() -> None:
+    """Remove every row, children first, so the next test starts clean."""
+    db.session.rollback()
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(Base.metadata.sorted_tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    """The app on the run's database, with its own upload and index folders."""
+    application = create_app(make_config(tmp_path, database_url))
+    with application.app_context():
+        if database_url not in _schema_ready:
+            db.drop_all()
+            db.create_all()
+            _schema_ready.add(database_url)
+        yield application
+        _empty_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+LoginAs = Callable[..., User]
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> LoginAs:
+    """Sign the test client in as a new user of the role (or as the given user)."""
+
+    def login(role: Role | str | None = None, user: User | None = None, **overrides: object) -> User:
+        user = user or factories.make_user(role or Role.CONTRIBUTOR, **overrides)
+        response = client.post("/login", data={"email": user.email,
+                                               "password": factories.PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return login
