@@ -12,9 +12,11 @@ LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
 
 def select_locale() -> str:
     """The user's remembered choice, else the session's, else the default (zh_CN)."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the command line speaks the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")

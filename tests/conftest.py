@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from jinja2.bccache import BytecodeCache, Bucket
 from sqlalchemy import text
 
 from config import TestConfig
@@ -30,7 +34,11 @@ def pytest_report_header() -> str:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """SQLite in a temporary file, or a throwaway PostgreSQL server started for this run."""
     if not USE_POSTGRES:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        # Memory-backed when the machine has /dev/shm: commits need no disk flush.
+        shm = Path("/dev/shm")
+        folder = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path_factory.mktemp("db")
+        yield f"sqlite:///{folder / 'test.sqlite'}"
+        shutil.rmtree(folder, ignore_errors=True)
         return
     if find_bin_dir() is None:
         pytest.skip("PostgreSQL server binaries (initdb) are not installed on this machine")
@@ -65,10 +73,40 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every test's app, so each test does not recompile them."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = SharedBytecodeCache()
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's app context, as a real server would.
+
+    Otherwise Flask reuses the fixture's app context, and `g` (the cached user and locale)
+    leaks from one request into the next.
+    """
+
+    def open(self, *args: object, **kwargs: object):  # type: ignore[override]
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     """The app on the run's database, with its own upload and index folders."""
     application = create_app(make_config(tmp_path, database_url))
+    application.test_client_class = IsolatedClient
+    application.jinja_env.bytecode_cache = _BYTECODE
     with application.app_context():
         if database_url not in _schema_ready:
             db.drop_all()

@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, ItemKind, ItemStatus, User
 from kitchen.services.access import Action, authorize, visible_items
+from kitchen.services.errors import NotFound
 
 
 @dataclass
@@ -40,14 +41,10 @@ class Page:
 def get_item(user: User, item_id: int, action: Action = Action.VIEW_ITEM) -> Item:
     """The item, if the user may do the action to it (404 outside scope, 403 wrong role)."""
     item = db.session.get(Item, item_id)
-    authorize(user, action, item if item is not None else _missing())
-    assert item is not None
+    if item is None:
+        raise NotFound()
+    authorize(user, action, item)
     return item
-
-
-def _missing() -> Item:
-    """A stand-in nobody can see, so a missing item and a hidden one answer the same."""
-    return Item(status=ItemStatus.DRAFT, organization_id=-1)
 
 
 def _filtered(user: User, flt: ItemFilter) -> Select[tuple[Item]]:

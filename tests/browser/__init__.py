@@ -1,0 +1,1 @@
+"""Browser tests: the served app driven through Debian's Chromium with Playwright."""

@@ -1,0 +1,100 @@
+"""Every route × every role: who gets the page (200), a redirect (302), 403 or 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kitchen.models import ItemStatus, Role
+from tests import factories
+
+ROLES = ["anonymous", "contributor", "other_contributor", "curator", "journalist", "admin"]
+
+
+@dataclass
+class World:
+    """Two organisations' people and items, and a campaign."""
+
+    ids: dict[str, object]
+    emails: dict[str, str]
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    org_a, org_b = factories.make_org(), factories.make_org()
+    people = {
+        "contributor": factories.make_user(Role.CONTRIBUTOR, organization=org_a),
+        "other_contributor": factories.make_user(Role.CONTRIBUTOR, organization=org_b),
+        "curator": factories.make_user(Role.CURATOR),
+        "journalist": factories.make_user(Role.JOURNALIST),
+        "admin": factories.make_user(Role.ADMIN),
+    }
+    draft = factories.make_item(people["contributor"])
+    submitted = factories.make_item(people["contributor"], status=ItemStatus.SUBMITTED)
+    approved = factories.make_item(people["other_contributor"], status=ItemStatus.APPROVED)
+    campaign = factories.make_campaign()
+    ids = {"draft": draft.id, "submitted": submitted.id, "approved": approved.id,
+           "org": org_a.id, "user": people["journalist"].id, "slug": campaign.slug}
+    return World(ids=ids, emails={role: user.email for role, user in people.items()})
+
+
+# (url, expected status for: anonymous, contributor, other_contributor, curator, journalist, admin)
+# 302 for anonymous means "sent to the login page".
+MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
+    ("main.index", "/", (302, 302, 302, 302, 302, 302)),
+    ("main.home", "/home", (302, 200, 200, 200, 200, 200)),
+    ("main.healthz", "/healthz", (200, 200, 200, 200, 200, 200)),
+    ("auth.login", "/login", (200, 302, 302, 302, 302, 302)),
+    ("auth.change_password", "/account/password", (302, 200, 200, 200, 200, 200)),
+    ("items.index", "/items/", (302, 200, 200, 200, 200, 200)),
+    ("items.show", "/items/{draft}", (302, 200, 404, 200, 404, 200)),
+    ("items.show", "/items/{submitted}", (302, 200, 404, 200, 404, 200)),
+    ("items.show", "/items/{approved}", (302, 200, 200, 200, 200, 200)),
+    ("items.show", "/items/999999", (302, 404, 404, 404, 404, 404)),
+    ("admin.orgs", "/admin/orgs", (302, 403, 403, 403, 403, 200)),
+    ("admin.org_form", "/admin/orgs/new", (302, 403, 403, 403, 403, 200)),
+    ("admin.org_form", "/admin/orgs/{org}", (302, 403, 403, 403, 403, 200)),
+    ("admin.users", "/admin/users", (302, 403, 403, 403, 403, 200)),
+    ("admin.user_form", "/admin/users/new", (302, 403, 403, 403, 403, 200)),
+    ("admin.user_form", "/admin/users/{user}", (302, 403, 403, 403, 403, 200)),
+    ("admin.campaign_list", "/admin/campaigns", (302, 403, 403, 200, 403, 200)),
+    ("admin.campaign_form", "/admin/campaigns/new", (302, 403, 403, 200, 403, 200)),
+    ("admin.campaign_form", "/admin/campaigns/{slug}", (302, 403, 403, 200, 403, 200)),
+]
+
+# POST-only routes: (endpoint, url, statuses) with an empty form.
+POST_MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
+    ("auth.logout", "/logout", (302, 302, 302, 302, 302, 302)),
+    ("auth.set_language", "/language/en", (302, 302, 302, 302, 302, 302)),
+    ("admin.org_form", "/admin/orgs/new", (302, 403, 403, 403, 403, 400)),
+    ("admin.user_form", "/admin/users/new", (302, 403, 403, 403, 403, 400)),
+    ("admin.campaign_form", "/admin/campaigns/new", (302, 403, 403, 400, 403, 400)),
+]
+
+CASES = [
+    pytest.param(method, url, role, statuses[i], id=f"{method} {url} {role}")
+    for method, rows in (("GET", MATRIX), ("POST", POST_MATRIX))
+    for _endpoint, url, statuses in rows
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.mark.parametrize(("method", "url", "role", "expected"), CASES)
+def test_route_role_matrix(client: FlaskClient, world: World, method: str, url: str, role: str,
+                           expected: int) -> None:
+    if role != "anonymous":
+        client.post("/login", data={"email": world.emails[role], "password": factories.PASSWORD})
+    response = client.open(url.format(**world.ids), method=method, data={})
+    assert response.status_code == expected
+    if role == "anonymous" and expected == 302 and url not in ("/", "/logout", "/language/en"):
+        assert "/login" in response.headers["Location"]
+
+
+def test_every_route_is_in_the_matrix(app: Flask) -> None:
+    covered = {endpoint for endpoint, _url, _s in MATRIX + POST_MATRIX}
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    endpoints -= {"static", "bootstrap.static"}
+    assert endpoints - covered == set()
