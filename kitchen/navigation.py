@@ -9,7 +9,11 @@ from flask_login import current_user
 from kitchen.models import Role
 
 MENUS: dict[Role, list[tuple[str, object]]] = {
-    Role.CONTRIBUTOR: [("main.home", _l("Home")), ("items.index", _l("Items"))],
+    Role.CONTRIBUTOR: [
+        ("main.home", _l("Home")),
+        ("submit.index", _l("Our submissions")),
+        ("items.index", _l("Items")),
+    ],
     Role.CURATOR: [
         ("main.home", _l("Home")),
         ("items.index", _l("Items")),

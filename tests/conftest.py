@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from jinja2.bccache import BytecodeCache, Bucket
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import text
 
 from config import TestConfig
@@ -50,8 +50,11 @@ def make_config(tmp_path: Path, database_url: str) -> TestConfig:
     """A test configuration with every folder under tmp_path."""
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = database_url
-    for name, sub in (("UPLOADS_DIR", "uploads"), ("SEARCH_INDEX_DIR", "search_index"),
-                      ("INSTANCE_DIR", "instance")):
+    for name, sub in (
+        ("UPLOADS_DIR", "uploads"),
+        ("SEARCH_INDEX_DIR", "search_index"),
+        ("INSTANCE_DIR", "instance"),
+    ):
         folder = tmp_path / sub
         folder.mkdir()
         setattr(config, name, str(folder))
@@ -115,6 +118,8 @@ def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
         yield application
         _empty_tables()
         db.session.remove()
+        for engine in db.engines.values():  # each test's app has its own pool: close it
+            engine.dispose()
 
 
 @pytest.fixture
@@ -136,10 +141,11 @@ LoginAs = Callable[..., User]
 def login_as(client: FlaskClient) -> LoginAs:
     """Sign the test client in as a new user of the role (or as the given user)."""
 
-    def login(role: Role | str | None = None, user: User | None = None, **overrides: object) -> User:
+    def login(
+        role: Role | str | None = None, user: User | None = None, **overrides: object
+    ) -> User:
         user = user or factories.make_user(role or Role.CONTRIBUTOR, **overrides)
-        response = client.post("/login", data={"email": user.email,
-                                               "password": factories.PASSWORD})
+        response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return user
 

@@ -29,8 +29,11 @@ _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 def make_org(**overrides: Any) -> Organization:
     """An active provincial association with a unique Chinese name."""
     n = next(_counter)
-    values: dict[str, Any] = {"name": f"测试省科学技术协会{n}", "kind": OrgKind.PROVINCIAL,
-                              "region": "测试省"}
+    values: dict[str, Any] = {
+        "name": f"测试省科学技术协会{n}",
+        "kind": OrgKind.PROVINCIAL,
+        "region": "测试省",
+    }
     values.update(overrides)
     org = Organization(**values)
     db.session.add(org)
@@ -42,9 +45,12 @@ def make_user(role: Role | str = Role.CONTRIBUTOR, **overrides: Any) -> User:
     """A user of the role; contributors and journalists get an organisation if none is given."""
     role = Role(role)
     n = next(_counter)
-    values: dict[str, Any] = {"email": f"{role.value}{n}@test.example.com",
-                              "display_name": f"测试用户{n}", "role": role,
-                              "password_hash": _HASH}
+    values: dict[str, Any] = {
+        "email": f"{role.value}{n}@test.example.com",
+        "display_name": f"测试用户{n}",
+        "role": role,
+        "password_hash": _HASH,
+    }
     if "organization" not in overrides and "organization_id" not in overrides:
         values["organization"] = make_org() if role in (Role.CONTRIBUTOR, Role.JOURNALIST) else None
     values.update(overrides)
@@ -57,8 +63,12 @@ def make_user(role: Role | str = Role.CONTRIBUTOR, **overrides: Any) -> User:
 def make_campaign(**overrides: Any) -> Campaign:
     """An open campaign."""
     n = next(_counter)
-    values: dict[str, Any] = {"slug": f"campaign-{n}", "name": f"测试活动{n}",
-                              "description": "测试用的宣传活动", "is_open": True}
+    values: dict[str, Any] = {
+        "slug": f"campaign-{n}",
+        "name": f"测试活动{n}",
+        "description": "测试用的宣传活动",
+        "is_open": True,
+    }
     values.update(overrides)
     campaign = Campaign(**values)
     db.session.add(campaign)
@@ -71,10 +81,15 @@ def make_item(submitter: User | None = None, **overrides: Any) -> Item:
     submitter = submitter or make_user(Role.CONTRIBUTOR)
     status = ItemStatus(overrides.pop("status", ItemStatus.DRAFT))
     values: dict[str, Any] = {
-        "kind": ItemKind.STORY, "title": "科学家精神代代相传", "summary": "一位老科学家的故事",
-        "body": "他把一生献给了科学事业。", "credit_line": "测试科协 文/张三",
-        "organization_id": submitter.organization_id, "submitter_id": submitter.id,
-        "status": status, "consent_confirmed": True,
+        "kind": ItemKind.STORY,
+        "title": "科学家精神代代相传",
+        "summary": "一位老科学家的故事",
+        "body": "他把一生献给了科学事业。",
+        "credit_line": "测试科协 文/张三",
+        "organization_id": submitter.organization_id,
+        "submitter_id": submitter.id,
+        "status": status,
+        "consent_confirmed": True,
     }
     if status != ItemStatus.DRAFT:
         values["submitted_at"] = utcnow()

@@ -5,9 +5,11 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to the app."""
-    from kitchen.blueprints import admin, auth, items, main
+    from kitchen.blueprints import admin, auth, files, items, main, submit
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(items.bp)
+    app.register_blueprint(submit.bp)
+    app.register_blueprint(files.bp)

@@ -38,8 +38,12 @@ def org_form(org_id: int | None = None) -> ResponseReturnValue:
     form = OrgForm(obj=org)
     form.kind.choices = org_kind_choices()
     if form.validate_on_submit():
-        data = accounts.OrgData(form.name.data or "", form.kind.data or "",
-                                form.region.data or "", bool(form.active.data))
+        data = accounts.OrgData(
+            form.name.data or "",
+            form.kind.data or "",
+            form.region.data or "",
+            bool(form.active.data),
+        )
         try:
             accounts.save_org(data, current_user, org)
         except DomainError as exc:
@@ -72,9 +76,12 @@ def user_form(user_id: int | None = None) -> ResponseReturnValue:
         form.organization_id.data = user.organization_id or 0
     if form.validate_on_submit():
         data = accounts.UserData(
-            email=form.email.data or "", display_name=form.display_name.data or "",
-            role=form.role.data or "", organization_id=form.organization_id.data or None,
-            active=bool(form.active.data), password=form.password.data or None,
+            email=form.email.data or "",
+            display_name=form.display_name.data or "",
+            role=form.role.data or "",
+            organization_id=form.organization_id.data or None,
+            active=bool(form.active.data),
+            password=form.password.data or None,
         )
         try:
             accounts.save_user(data, current_user, user)
@@ -102,9 +109,12 @@ def campaign_form(slug: str | None = None) -> ResponseReturnValue:
     form = CampaignForm(obj=campaign)
     if form.validate_on_submit():
         data = campaigns.CampaignData(
-            slug=form.slug.data or "", name=form.name.data or "",
-            description=form.description.data or "", starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data, is_open=bool(form.is_open.data),
+            slug=form.slug.data or "",
+            name=form.name.data or "",
+            description=form.description.data or "",
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            is_open=bool(form.is_open.data),
         )
         try:
             campaigns.save_campaign(data, current_user, campaign)

@@ -34,10 +34,13 @@ def wants_json() -> bool:
     """API paths and clients asking for JSON get JSON errors."""
     if request.path.startswith("/api/"):
         return True
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(status: int, code: str, message: str) -> ResponseReturnValue:

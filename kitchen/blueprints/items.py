@@ -8,7 +8,16 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import requires
 from kitchen.models import ItemKind, ItemStatus
-from kitchen.services import accounts, campaigns, items
+from kitchen.services import (
+    access,
+    accounts,
+    campaigns,
+    items,
+    reviews,
+    submission,
+    uploads,
+    workflow,
+)
 from kitchen.services.access import Action
 from kitchen.services.items import ItemFilter
 
@@ -43,4 +52,14 @@ def index() -> ResponseReturnValue:
 def show(item_id: int) -> ResponseReturnValue:
     """One item: its text, people, credit line, usage terms and campaigns."""
     item = items.get_item(current_user, item_id)
-    return render_template("items/show.html", item=item)
+    in_house = access.may(current_user, Action.EDIT_ITEM, item) or access.role_may(
+        current_user, Action.REVIEW
+    )
+    return render_template(
+        "items/show.html",
+        item=item,
+        history=reviews.history(item) if in_house else [],
+        moves=[m.value for m in workflow.allowed_moves(current_user, item)],
+        duplicates=uploads.duplicate_counts(item) if in_house else {},
+        missing=submission.missing_for_submission(item) if item.is_editable else [],
+    )

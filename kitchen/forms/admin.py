@@ -61,7 +61,8 @@ class UserForm(FlaskForm):
     organization_id = SelectField(_l("Organisation"), choices=[], coerce=int)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
-        _l("Password"), validators=[Optional(), Length(min=8, max=128)],
+        _l("Password"),
+        validators=[Optional(), Length(min=8, max=128)],
         description=_l("At least 8 characters. Leave empty to keep the current password."),
     )
     submit = SubmitField(_l("Save"))
@@ -71,7 +72,8 @@ class CampaignForm(FlaskForm):
     """Create or edit a campaign."""
 
     slug = StringField(
-        _l("Short name (for links)"), validators=[DataRequired(), Length(max=64)],
+        _l("Short name (for links)"),
+        validators=[DataRequired(), Length(max=64)],
         description=_l("Lower-case letters, digits and hyphens, e.g. science-day-2026."),
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])

@@ -81,8 +81,13 @@ def save_org(data: OrgData, actor: User | None, org: Organization | None = None)
     org.name, org.kind, org.region, org.active = name, kind, region, data.active
     db.session.add(org)
     db.session.flush()
-    audit.record(actor, "org.create" if created else "org.update", "organization", org.id,
-                 {"name": name, "kind": kind.value, "active": data.active})
+    audit.record(
+        actor,
+        "org.create" if created else "org.update",
+        "organization",
+        org.id,
+        {"name": name, "kind": kind.value, "active": data.active},
+    )
     db.session.commit()
     return org
 
@@ -134,9 +139,19 @@ def save_user(data: UserData, actor: User | None, user: User | None = None) -> U
     user.organization_id, user.active = org_id, data.active
     db.session.add(user)
     db.session.flush()
-    audit.record(actor, "user.create" if created else "user.update", "user", user.id,
-                 {"email": email, "role": role.value, "organization_id": org_id,
-                  "active": data.active, "password_set": bool(data.password)})
+    audit.record(
+        actor,
+        "user.create" if created else "user.update",
+        "user",
+        user.id,
+        {
+            "email": email,
+            "role": role.value,
+            "organization_id": org_id,
+            "active": data.active,
+            "password_set": bool(data.password),
+        },
+    )
     db.session.commit()
     return user
 
@@ -171,9 +186,10 @@ def _recent_failures(column: object, value: str) -> int:
 def _check_rate(email: str, address: str) -> None:
     """Refuse further attempts once an account or an address has failed too often."""
     cfg = current_app.config
-    if (_recent_failures(LoginAttempt.email, email) >= cfg["LOGIN_MAX_FAILURES"]
-            or _recent_failures(LoginAttempt.address, address)
-            >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+    if (
+        _recent_failures(LoginAttempt.email, email) >= cfg["LOGIN_MAX_FAILURES"]
+        or _recent_failures(LoginAttempt.address, address) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    ):
         minutes = max(1, cfg["LOGIN_WINDOW_SECONDS"] // 60)
         raise RateLimited(
             _l("Too many failed sign-ins. Please wait %(n)d minutes and try again.", n=minutes)

@@ -31,8 +31,9 @@ class CampaignData:
 
 def list_campaigns(open_only: bool = False) -> list[Campaign]:
     """Campaigns, open ones first, then by start date."""
-    query = select(Campaign).order_by(Campaign.is_open.desc(), Campaign.starts_on.desc(),
-                                      Campaign.name)
+    query = select(Campaign).order_by(
+        Campaign.is_open.desc(), Campaign.starts_on.desc(), Campaign.name
+    )
     if open_only:
         query = query.where(Campaign.is_open.is_(True))
     return list(db.session.scalars(query))
@@ -58,14 +59,13 @@ def find_campaigns(slugs: list[str]) -> list[Campaign]:
     return found
 
 
-def save_campaign(data: CampaignData, actor: User | None,
-                  campaign: Campaign | None = None) -> Campaign:
+def save_campaign(
+    data: CampaignData, actor: User | None, campaign: Campaign | None = None
+) -> Campaign:
     """Create or update a campaign; slug and name are unique."""
     slug = validation.text(data.slug, "slug", max_len=64, required=True).lower()
     if not SLUG.match(slug):
-        raise ValidationError(
-            _l("Use lower-case letters, digits and hyphens only."), field="slug"
-        )
+        raise ValidationError(_l("Use lower-case letters, digits and hyphens only."), field="slug")
     name = validation.text(data.name, "name", max_len=120, required=True)
     description = validation.text(data.description, "description", max_len=5000)
     validation.date_range(data.starts_on, data.ends_on)
@@ -77,11 +77,18 @@ def save_campaign(data: CampaignData, actor: User | None,
     campaign = campaign or Campaign(slug=slug, name=name)
     campaign.slug, campaign.name, campaign.description = slug, name, description
     campaign.starts_on, campaign.ends_on, campaign.is_open = (
-        data.starts_on, data.ends_on, data.is_open
+        data.starts_on,
+        data.ends_on,
+        data.is_open,
     )
     db.session.add(campaign)
     db.session.flush()
-    audit.record(actor, "campaign.create" if created else "campaign.update", "campaign",
-                 campaign.id, {"slug": slug, "name": name, "is_open": data.is_open})
+    audit.record(
+        actor,
+        "campaign.create" if created else "campaign.update",
+        "campaign",
+        campaign.id,
+        {"slug": slug, "name": name, "is_open": data.is_open},
+    )
     db.session.commit()
     return campaign

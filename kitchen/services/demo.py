@@ -43,8 +43,9 @@ def _users(report: Report) -> None:
     for email, name, role, org_name in USERS:
         if accounts.find_user(email) is None:
             org = accounts.find_org(org_name) if org_name else None
-            data = accounts.UserData(email, name, role, org.id if org else None, True,
-                                     DEMO_PASSWORD)
+            data = accounts.UserData(
+                email, name, role, org.id if org else None, True, DEMO_PASSWORD
+            )
             accounts.save_user(data, None)
             report(f"account {email} ({role})")
 
@@ -54,8 +55,12 @@ def _campaigns(report: Report) -> None:
         exists = db.session.scalars(select(Campaign).where(Campaign.slug == slug)).first()
         if exists is None:
             data = campaigns.CampaignData(
-                slug, name, description, date.fromisoformat(start) if start else None,
-                date.fromisoformat(end) if end else None, is_open,
+                slug,
+                name,
+                description,
+                date.fromisoformat(start) if start else None,
+                date.fromisoformat(end) if end else None,
+                is_open,
             )
             campaigns.save_campaign(data, None)
             report(f"campaign {name}")
@@ -94,14 +99,20 @@ def _items(report: Report) -> None:
 def _item_data(spec: dict[str, object]) -> submission.ItemData:
     event = spec.get("event_date")
     return submission.ItemData(
-        kind=str(spec["kind"]), title=str(spec["title"]), summary=str(spec.get("summary", "")),
-        body=str(spec.get("body", "")), people=str(spec.get("people", "")),
+        kind=str(spec["kind"]),
+        title=str(spec["title"]),
+        summary=str(spec.get("summary", "")),
+        body=str(spec.get("body", "")),
+        people=str(spec.get("people", "")),
         place=str(spec.get("place", "")),
         event_date=date.fromisoformat(str(event)) if event else None,
-        credit_line=str(spec.get("credit", "")), consent_confirmed=True,
-        keywords=str(spec.get("keywords", "")), campaigns=list(spec.get("campaigns", [])),  # type: ignore[call-overload]
+        credit_line=str(spec.get("credit", "")),
+        consent_confirmed=True,
+        keywords=str(spec.get("keywords", "")),
+        campaigns=list(spec.get("campaigns", [])),  # type: ignore[call-overload]
         contact_name=str(spec.get("contact_name", "")),
-        contact_info=str(spec.get("contact_info", "")), angle=str(spec.get("angle", "")),
+        contact_info=str(spec.get("contact_info", "")),
+        angle=str(spec.get("angle", "")),
         urgency=str(spec.get("urgency", "normal")),
     )
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from kitchen.extensions import db
 from kitchen.models import Item, ItemKind, Role, Urgency, UsageTerms, User
-from kitchen.services import audit, campaigns, validation
+from kitchen.services import audit, campaigns, validation, workflow
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import Forbidden, ValidationError
 
@@ -47,27 +47,30 @@ def _clean(data: ItemData) -> dict[str, object]:
         "kind": kind,
         "title": validation.text(data.title, "title", max_len=200, required=True),
         "summary": validation.text(data.summary, "summary", max_len=2000),
-        "body": validation.text(data.body, "body", max_len=100_000,
-                                required=kind == ItemKind.STORY),
+        "body": validation.text(
+            data.body, "body", max_len=100_000, required=kind == ItemKind.STORY
+        ),
         "people": validation.text(data.people, "people", max_len=500),
         "place": validation.text(data.place, "place", max_len=200),
         "event_date": data.event_date,
-        "credit_line": validation.text(data.credit_line, "credit_line", max_len=200,
-                                       required=True),
+        "credit_line": validation.text(data.credit_line, "credit_line", max_len=200, required=True),
         "usage_terms": validation.choice(data.usage_terms, UsageTerms, "usage_terms"),
         "consent_confirmed": bool(data.consent_confirmed),
         "keywords": _keywords(data.keywords),
-        "contact_name": validation.text(data.contact_name, "contact_name", max_len=80,
-                                        required=kind == ItemKind.LEAD),
-        "contact_info": validation.text(data.contact_info, "contact_info", max_len=200,
-                                        required=kind == ItemKind.LEAD),
+        "contact_name": validation.text(
+            data.contact_name, "contact_name", max_len=80, required=kind == ItemKind.LEAD
+        ),
+        "contact_info": validation.text(
+            data.contact_info, "contact_info", max_len=200, required=kind == ItemKind.LEAD
+        ),
         "angle": validation.text(data.angle, "angle", max_len=2000),
         "urgency": validation.choice(data.urgency or Urgency.NORMAL.value, Urgency, "urgency"),
         "link_url": validation.text(data.link_url, "link_url", max_len=500),
     }
     if values["link_url"] and not URL.match(str(values["link_url"])):
-        raise ValidationError(_l("Please give a web address starting with http:// or https://."),
-                              field="link_url")
+        raise ValidationError(
+            _l("Please give a web address starting with http:// or https://."), field="link_url"
+        )
     return values
 
 
@@ -96,9 +99,45 @@ def create_item(user: User, data: ItemData) -> Item:
     item.campaigns = _suggested_campaigns(user, data.campaigns)
     db.session.add(item)
     db.session.flush()
-    audit.record(user, "item.create", "item", item.id, {"kind": item.kind.value,
-                                                         "title": item.title})
+    audit.record(
+        user, "item.create", "item", item.id, {"kind": item.kind.value, "title": item.title}
+    )
     db.session.commit()
+    return item
+
+
+def missing_for_submission(item: Item) -> list[str]:
+    """What still has to be filled in before the item can go to review (empty when ready)."""
+    missing: list[str] = []
+    if item.kind in (ItemKind.PHOTO, ItemKind.VIDEO) and not item.files:
+        missing.append(str(_l("at least one file")))
+    if item.kind == ItemKind.PRODUCT and not item.files and not item.link_url:
+        missing.append(str(_l("a file or a link")))
+    if item.kind == ItemKind.STORY and not item.body:
+        missing.append(str(_l("the text")))
+    if item.kind == ItemKind.LEAD and not (item.contact_name and item.contact_info):
+        missing.append(str(_l("a contact person with phone or e-mail")))
+    needs_consent = item.kind in (ItemKind.PHOTO, ItemKind.VIDEO) or bool(item.people)
+    if needs_consent and not item.consent_confirmed:
+        missing.append(str(_l("the confirmation that the people shown agreed")))
+    return missing
+
+
+def submit_item(user: User, item: Item) -> Item:
+    """Send a draft (or a corrected item) to the curators, once it is complete."""
+    workflow.guard(user, item, workflow.Move.SUBMIT, "")
+    missing = missing_for_submission(item)
+    if missing:
+        raise ValidationError(
+            _l("Before submitting, please add: %(what)s.", what="、".join(missing))
+        )
+    workflow.apply(user, item, workflow.Move.SUBMIT)
+    return item
+
+
+def retract_item(user: User, item: Item) -> Item:
+    """Take a submitted item back to draft before a curator decides."""
+    workflow.apply(user, item, workflow.Move.RETRACT)
     return item
 
 

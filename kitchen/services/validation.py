@@ -20,9 +20,7 @@ def text(value: str | None, field: str, *, max_len: int, required: bool = False)
     if required and not cleaned:
         raise ValidationError(_l("This field is required."), field=field)
     if len(cleaned) > max_len:
-        raise ValidationError(
-            _l("At most %(n)d characters are allowed.", n=max_len), field=field
-        )
+        raise ValidationError(_l("At most %(n)d characters are allowed.", n=max_len), field=field)
     return cleaned
 
 

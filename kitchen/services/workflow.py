@@ -39,16 +39,20 @@ class Transition:
 
 S = ItemStatus
 TRANSITIONS: dict[Move, Transition] = {
-    Move.SUBMIT: Transition(frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED,
-                            Action.SUBMIT_ITEM),
+    Move.SUBMIT: Transition(
+        frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, Action.SUBMIT_ITEM
+    ),
     Move.RETRACT: Transition(frozenset({S.SUBMITTED}), S.DRAFT, Action.RETRACT_ITEM),
     Move.APPROVE: Transition(frozenset({S.SUBMITTED}), S.APPROVED, Action.REVIEW),
-    Move.REQUEST_CHANGES: Transition(frozenset({S.SUBMITTED}), S.CHANGES_REQUESTED,
-                                     Action.REVIEW, needs_comment=True),
-    Move.REJECT: Transition(frozenset({S.SUBMITTED}), S.REJECTED, Action.REVIEW,
-                            needs_comment=True),
-    Move.WITHDRAW: Transition(frozenset({S.APPROVED}), S.WITHDRAWN, Action.REVIEW,
-                              needs_comment=True),
+    Move.REQUEST_CHANGES: Transition(
+        frozenset({S.SUBMITTED}), S.CHANGES_REQUESTED, Action.REVIEW, needs_comment=True
+    ),
+    Move.REJECT: Transition(
+        frozenset({S.SUBMITTED}), S.REJECTED, Action.REVIEW, needs_comment=True
+    ),
+    Move.WITHDRAW: Transition(
+        frozenset({S.APPROVED}), S.WITHDRAWN, Action.REVIEW, needs_comment=True
+    ),
     Move.REINSTATE: Transition(frozenset({S.WITHDRAWN}), S.APPROVED, Action.REVIEW),
 }
 
@@ -57,7 +61,9 @@ def allowed_moves(user: User, item: Item) -> list[Move]:
     """The moves this user could make on this item now (for buttons)."""
     from kitchen.services.access import may
 
-    return [m for m, t in TRANSITIONS.items() if item.status in t.sources and may(user, t.right, item)]
+    return [
+        m for m, t in TRANSITIONS.items() if item.status in t.sources and may(user, t.right, item)
+    ]
 
 
 def guard(user: User, item: Item, move: Move, comment: str) -> Transition:
@@ -65,8 +71,12 @@ def guard(user: User, item: Item, move: Move, comment: str) -> Transition:
     transition = TRANSITIONS[move]
     authorize(user, transition.right, item)
     if item.status not in transition.sources:
-        raise Conflict(_l("This item can no longer be changed this way: it is already %(status)s.",
-                          status=status_label(item.status)))
+        raise Conflict(
+            _l(
+                "This item can no longer be changed this way: it is already %(status)s.",
+                status=status_label(item.status),
+            )
+        )
     if transition.needs_comment and not comment.strip():
         raise ValidationError(_l("Please give a reason in the comment."), field="comment")
     if len(comment) > 5000:
@@ -85,17 +95,29 @@ def apply(user: User, item: Item, move: Move, comment: str = "") -> Review:
     if transition.target == S.APPROVED and item.approved_at is None:
         item.approved_at = now
     item.claimed_by_id = None
-    review = Review(item_id=item.id, actor_id=user.id, action=move.value,
-                    from_status=source.value, to_status=transition.target.value,
-                    comment=comment.strip())
+    review = Review(
+        item_id=item.id,
+        actor_id=user.id,
+        action=move.value,
+        from_status=source.value,
+        to_status=transition.target.value,
+        comment=comment.strip(),
+    )
     db.session.add(review)
-    audit.record(user, f"item.{move.value}", "item", item.id,
-                 {"from": source.value, "to": transition.target.value, "comment": comment.strip()})
+    audit.record(
+        user,
+        f"item.{move.value}",
+        "item",
+        item.id,
+        {"from": source.value, "to": transition.target.value, "comment": comment.strip()},
+    )
     try:
         db.session.commit()
     except StaleDataError as exc:
         db.session.rollback()
-        raise Conflict(_l("Someone else changed this item a moment ago. Please reload it.")) from exc
+        raise Conflict(
+            _l("Someone else changed this item a moment ago. Please reload it.")
+        ) from exc
     return review
 
 

@@ -545,3 +545,16 @@ def test_store_upload_applies_the_limit_of_the_sniffed_type(storage: LocalStorag
     assert files_under(storage.root) == []
     stored, _ = store_upload(storage, io.BytesIO(generate_demo_photo(1, 80, 60)), limits=limits)
     assert stored.size <= 10_000
+
+
+def test_store_upload_copes_with_a_stream_that_trickles(
+    storage: LocalStorage, videos: dict[str, Path]
+) -> None:
+    class Trickle(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            return super().read(min(size, 1000) if size and size > 0 else 1000)
+
+    data = videos["h264.mp4"].read_bytes()
+    stored, inspection = store_upload(storage, Trickle(data))
+    assert inspection.codec == "h264" and stored.key.endswith(".mp4")
+    assert storage.local_path(stored.key).read_bytes() == data

@@ -11,8 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SEARCH_PATHS = ("/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin",
-                "/usr/lib/postgresql/15/bin")
+SEARCH_PATHS = (
+    "/usr/lib/postgresql/17/bin",
+    "/usr/lib/postgresql/16/bin",
+    "/usr/lib/postgresql/15/bin",
+)
 
 
 def find_bin_dir() -> Path | None:
@@ -47,20 +50,36 @@ def postgres_server() -> Iterator[str]:
     data, port = root / "data", _free_port()
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
-    run = lambda *args: subprocess.run(  # noqa: E731
-        _as_server_user([str(bin_dir / args[0]), *args[1:]]), check=True,
-        capture_output=True, text=True,
-    )
+
+    def run(*args: str) -> None:
+        command = _as_server_user([str(bin_dir / args[0]), *args[1:]])
+        subprocess.run(command, check=True, capture_output=True, text=True)
+
     try:
-        run("initdb", "-D", str(data), "-U", "kitchen", "--auth=trust", "-E", "UTF8",
-            "--locale=C.UTF-8")
-        opts = f"-p {port} -k {root} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off " \
-               "-c full_page_writes=off -c max_connections=50"
+        run(
+            "initdb",
+            "-D",
+            str(data),
+            "-U",
+            "kitchen",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        opts = (
+            f"-p {port} -k {root} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off "
+            "-c full_page_writes=off -c max_connections=50"
+        )
         run("pg_ctl", "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start")
         run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "kitchen", "kitchen_test")
         yield f"postgresql+psycopg://kitchen@127.0.0.1:{port}/kitchen_test"
     finally:
         if (data / "postmaster.pid").exists():
-            subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m",
-                                            "immediate", "stop"]), capture_output=True)
+            subprocess.run(
+                _as_server_user(
+                    [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
+                ),
+                capture_output=True,
+            )
         shutil.rmtree(root, ignore_errors=True)

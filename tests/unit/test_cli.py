@@ -17,23 +17,58 @@ def _count(model: type) -> int:
 
 def test_org_and_user_create_are_idempotent(runner: FlaskCliRunner) -> None:
     for _ in range(2):
-        result = runner.invoke(args=["kitchen", "org", "create", "--name", "上海市科协",
-                                     "--kind", "provincial"])
+        result = runner.invoke(
+            args=["kitchen", "org", "create", "--name", "上海市科协", "--kind", "provincial"]
+        )
         assert result.exit_code == 0, result.output
-        result = runner.invoke(args=["kitchen", "user", "create", "--email", "a@test.example.com",
-                                     "--password", "long-enough-1", "--role", "contributor",
-                                     "--org", "上海市科协"])
+        result = runner.invoke(
+            args=[
+                "kitchen",
+                "user",
+                "create",
+                "--email",
+                "a@test.example.com",
+                "--password",
+                "long-enough-1",
+                "--role",
+                "contributor",
+                "--org",
+                "上海市科协",
+            ]
+        )
         assert result.exit_code == 0, result.output
     assert _count(Organization) == 1 and _count(User) == 1
     assert "already exists" in result.output
 
 
 def test_user_create_reports_bad_input(runner: FlaskCliRunner) -> None:
-    missing_org = runner.invoke(args=["kitchen", "user", "create", "--email", "b@test.example.com",
-                                      "--password", "long-enough-1", "--role", "contributor"])
+    missing_org = runner.invoke(
+        args=[
+            "kitchen",
+            "user",
+            "create",
+            "--email",
+            "b@test.example.com",
+            "--password",
+            "long-enough-1",
+            "--role",
+            "contributor",
+        ]
+    )
     assert missing_org.exit_code != 0 and "该角色必须属于一个单位" in missing_org.output
-    short = runner.invoke(args=["kitchen", "user", "create", "--email", "c@test.example.com",
-                                "--password", "short", "--role", "curator"])
+    short = runner.invoke(
+        args=[
+            "kitchen",
+            "user",
+            "create",
+            "--email",
+            "c@test.example.com",
+            "--password",
+            "short",
+            "--role",
+            "curator",
+        ]
+    )
     assert short.exit_code != 0
     bad_kind = runner.invoke(args=["kitchen", "org", "create", "--name", "x", "--kind", "moon"])
     assert bad_kind.exit_code != 0
@@ -41,15 +76,48 @@ def test_user_create_reports_bad_input(runner: FlaskCliRunner) -> None:
 
 
 def test_set_password(runner: FlaskCliRunner, client) -> None:
-    runner.invoke(args=["kitchen", "user", "create", "--email", "d@test.example.com",
-                        "--password", "long-enough-1", "--role", "curator"])
-    result = runner.invoke(args=["kitchen", "user", "set-password", "--email",
-                                 "d@test.example.com", "--password", "another-one-2"])
+    runner.invoke(
+        args=[
+            "kitchen",
+            "user",
+            "create",
+            "--email",
+            "d@test.example.com",
+            "--password",
+            "long-enough-1",
+            "--role",
+            "curator",
+        ]
+    )
+    result = runner.invoke(
+        args=[
+            "kitchen",
+            "user",
+            "set-password",
+            "--email",
+            "d@test.example.com",
+            "--password",
+            "another-one-2",
+        ]
+    )
     assert result.exit_code == 0
-    assert client.post("/login", data={"email": "d@test.example.com",
-                                       "password": "another-one-2"}).status_code == 302
-    unknown = runner.invoke(args=["kitchen", "user", "set-password", "--email",
-                                  "nobody@test.example.com", "--password", "another-one-2"])
+    assert (
+        client.post(
+            "/login", data={"email": "d@test.example.com", "password": "another-one-2"}
+        ).status_code
+        == 302
+    )
+    unknown = runner.invoke(
+        args=[
+            "kitchen",
+            "user",
+            "set-password",
+            "--email",
+            "nobody@test.example.com",
+            "--password",
+            "another-one-2",
+        ]
+    )
     assert unknown.exit_code != 0
 
 

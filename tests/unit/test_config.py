@@ -10,10 +10,14 @@ from config import Config, ConfigError, ProductionConfig
 
 
 def test_defaults_and_environment(tmp_path: Path) -> None:
-    env = {"KITCHEN_INSTANCE": str(tmp_path), "KITCHEN_UPLOADS": "/data/up",
-           "KITCHEN_SEARCH_INDEX": "/data/idx", "KITCHEN_MAX_IMAGE_BYTES": "1000"}
+    env = {
+        "KITCHEN_INSTANCE": str(tmp_path),
+        "KITCHEN_UPLOADS": "/data/up",
+        "KITCHEN_SEARCH_INDEX": "/data/idx",
+        "KITCHEN_MAX_IMAGE_BYTES": "1000",
+    }
     config = Config().load(env)
-    assert config.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'kitchen.sqlite'}"
+    assert f"sqlite:///{tmp_path / 'kitchen.sqlite'}" == config.SQLALCHEMY_DATABASE_URI
     assert (config.UPLOADS_DIR, config.SEARCH_INDEX_DIR) == ("/data/up", "/data/idx")
     assert config.MAX_IMAGE_BYTES == 1000
     assert config.BABEL_DEFAULT_LOCALE == "zh_CN"
@@ -29,8 +33,12 @@ def test_development_keeps_a_generated_secret(tmp_path: Path) -> None:
 def test_production_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         ProductionConfig().load({"KITCHEN_INSTANCE": str(tmp_path)})
-    config = ProductionConfig().load({"KITCHEN_INSTANCE": str(tmp_path),
-                                      "KITCHEN_SECRET_KEY": "s" * 40,
-                                      "KITCHEN_DATABASE_URL": "postgresql+psycopg://k@db/k"})
+    config = ProductionConfig().load(
+        {
+            "KITCHEN_INSTANCE": str(tmp_path),
+            "KITCHEN_SECRET_KEY": "s" * 40,
+            "KITCHEN_DATABASE_URL": "postgresql+psycopg://k@db/k",
+        }
+    )
     assert config.SESSION_COOKIE_SECURE is True
     assert config.SQLALCHEMY_DATABASE_URI.startswith("postgresql")

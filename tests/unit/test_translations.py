@@ -19,8 +19,9 @@ def test_every_message_is_translated_to_chinese() -> None:
     missing = set()
     for path in ("kitchen", "templates"):
         for _file, _line, message, _c, _ctx in extract_from_dir(
-            ROOT / path, method_map=[(p.split("/", 1)[1], m) for p, m in METHODS
-                                     if p.startswith(path)], keywords=KEYWORDS,
+            ROOT / path,
+            method_map=[(p.split("/", 1)[1], m) for p, m in METHODS if p.startswith(path)],
+            keywords=KEYWORDS,
         ):
             key = message if isinstance(message, str) else message[0]
             if key and key not in translated:

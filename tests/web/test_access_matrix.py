@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kitchen.models import ItemStatus, Role
-from tests import factories
+from kitchen.models import ItemKind, ItemStatus, Role
+from kitchen.services import uploads
+from tests import factories, samples
 
 ROLES = ["anonymous", "contributor", "other_contributor", "curator", "journalist", "admin"]
 
@@ -36,8 +38,18 @@ def world(app: Flask) -> World:
     submitted = factories.make_item(people["contributor"], status=ItemStatus.SUBMITTED)
     approved = factories.make_item(people["other_contributor"], status=ItemStatus.APPROVED)
     campaign = factories.make_campaign()
-    ids = {"draft": draft.id, "submitted": submitted.id, "approved": approved.id,
-           "org": org_a.id, "user": people["journalist"].id, "slug": campaign.slug}
+    photos = factories.make_item(people["contributor"], kind=ItemKind.PHOTO)
+    media = uploads.add_file(people["contributor"], photos, io.BytesIO(samples.png()), "图.png")
+    ids = {
+        "draft": draft.id,
+        "submitted": submitted.id,
+        "approved": approved.id,
+        "org": org_a.id,
+        "user": people["journalist"].id,
+        "slug": campaign.slug,
+        "photos": photos.id,
+        "file": media.id,
+    }
     return World(ids=ids, emails={role: user.email for role, user in people.items()})
 
 
@@ -63,6 +75,12 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("admin.campaign_list", "/admin/campaigns", (302, 403, 403, 200, 403, 200)),
     ("admin.campaign_form", "/admin/campaigns/new", (302, 403, 403, 200, 403, 200)),
     ("admin.campaign_form", "/admin/campaigns/{slug}", (302, 403, 403, 200, 403, 200)),
+    ("submit.index", "/submit/", (302, 200, 200, 403, 403, 403)),
+    ("submit.new", "/submit/new/story", (302, 200, 200, 403, 403, 403)),
+    ("submit.edit", "/submit/{draft}/edit", (302, 200, 404, 403, 403, 403)),
+    ("submit.edit", "/submit/{submitted}/edit", (302, 302, 404, 403, 403, 403)),
+    ("files.serve", "/files/{file}/thumb", (302, 200, 404, 200, 404, 200)),
+    ("files.serve", "/files/{file}/original", (302, 200, 404, 200, 404, 200)),
 ]
 
 # POST-only routes: (endpoint, url, statuses) with an empty form.
@@ -72,6 +90,13 @@ POST_MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("admin.org_form", "/admin/orgs/new", (302, 403, 403, 403, 403, 400)),
     ("admin.user_form", "/admin/users/new", (302, 403, 403, 403, 403, 400)),
     ("admin.campaign_form", "/admin/campaigns/new", (302, 403, 403, 400, 403, 400)),
+    ("submit.new", "/submit/new/story", (302, 400, 400, 403, 403, 403)),
+    ("submit.edit", "/submit/{draft}/edit", (302, 302, 404, 403, 403, 403)),
+    ("submit.submit", "/submit/{draft}/submit", (302, 302, 404, 403, 403, 403)),
+    ("submit.retract", "/submit/{submitted}/retract", (302, 302, 404, 403, 403, 403)),
+    ("submit.upload", "/submit/{draft}/files", (302, 422, 404, 403, 403, 403)),
+    ("submit.caption", "/submit/{photos}/files/{file}/caption", (302, 302, 404, 403, 403, 403)),
+    ("submit.delete_file", "/submit/{photos}/files/{file}/delete", (302, 302, 404, 403, 403, 403)),
 ]
 
 CASES = [
@@ -83,8 +108,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("method", "url", "role", "expected"), CASES)
-def test_route_role_matrix(client: FlaskClient, world: World, method: str, url: str, role: str,
-                           expected: int) -> None:
+def test_route_role_matrix(
+    client: FlaskClient, world: World, method: str, url: str, role: str, expected: int
+) -> None:
     if role != "anonymous":
         client.post("/login", data={"email": world.emails[role], "password": factories.PASSWORD})
     response = client.open(url.format(**world.ids), method=method, data={})

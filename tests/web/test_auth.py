@@ -10,8 +10,7 @@ from tests import factories
 
 
 def _login(client: FlaskClient, email: str, password: str = factories.PASSWORD, **env: str):
-    return client.post("/login", data={"email": email, "password": password},
-                       environ_base=env)
+    return client.post("/login", data={"email": email, "password": password}, environ_base=env)
 
 
 def test_login_page_is_chinese_by_default(client: FlaskClient) -> None:
@@ -97,8 +96,10 @@ def test_missing_csrf_token_is_refused(client: FlaskClient, app: Flask) -> None:
 
 def test_next_parameter_cannot_leave_the_site(client: FlaskClient) -> None:
     user = factories.make_user(Role.CURATOR)
-    response = client.post("/login?next=//evil.example.com/x",
-                           data={"email": user.email, "password": factories.PASSWORD})
+    response = client.post(
+        "/login?next=//evil.example.com/x",
+        data={"email": user.email, "password": factories.PASSWORD},
+    )
     assert response.headers["Location"].endswith("/home")
 
 
@@ -110,8 +111,14 @@ def test_session_cookie_is_httponly_and_lax(client: FlaskClient) -> None:
 
 def test_change_own_password(client: FlaskClient, login_as) -> None:
     user = login_as(Role.CONTRIBUTOR)
-    response = client.post("/account/password", data={
-        "current": factories.PASSWORD, "new": "a-new-password-1", "confirm": "a-new-password-1"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current": factories.PASSWORD,
+            "new": "a-new-password-1",
+            "confirm": "a-new-password-1",
+        },
+    )
     assert response.status_code == 302
     client.post("/logout")
     assert _login(client, user.email, "a-new-password-1").status_code == 302
@@ -119,19 +126,33 @@ def test_change_own_password(client: FlaskClient, login_as) -> None:
 
 def test_change_password_needs_the_current_one(client: FlaskClient, login_as) -> None:
     login_as(Role.CONTRIBUTOR)
-    response = client.post("/account/password", data={
-        "current": "not-my-password", "new": "a-new-password-1", "confirm": "a-new-password-1"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current": "not-my-password",
+            "new": "a-new-password-1",
+            "confirm": "a-new-password-1",
+        },
+    )
     assert response.status_code == 400
     assert "当前密码不正确" in response.get_data(as_text=True)
 
 
 def test_change_password_rejects_mismatch_and_short(client: FlaskClient, login_as) -> None:
     login_as(Role.CONTRIBUTOR)
-    mismatch = client.post("/account/password", data={
-        "current": factories.PASSWORD, "new": "a-new-password-1", "confirm": "other-password-2"})
+    mismatch = client.post(
+        "/account/password",
+        data={
+            "current": factories.PASSWORD,
+            "new": "a-new-password-1",
+            "confirm": "other-password-2",
+        },
+    )
     assert "两次输入的密码不一致" in mismatch.get_data(as_text=True)
-    short = client.post("/account/password", data={
-        "current": factories.PASSWORD, "new": "short", "confirm": "short"})
+    short = client.post(
+        "/account/password",
+        data={"current": factories.PASSWORD, "new": "short", "confirm": "short"},
+    )
     assert short.status_code == 400
 
 

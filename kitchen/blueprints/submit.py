@@ -1,0 +1,245 @@
+"""The contributor's desk: new items of each kind, drafts, files, submitting for review."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from kitchen.blueprints.guards import form_errors, requires
+from kitchen.forms.submit import ItemForm
+from kitchen.models import Item, ItemKind, ItemStatus
+from kitchen.services import campaigns, items, reviews, submission, uploads
+from kitchen.services.access import Action
+from kitchen.services.errors import DomainError
+from kitchen.services.items import ItemFilter
+
+bp = Blueprint("submit", __name__, url_prefix="/submit")
+
+
+def _campaign_choices(item: Item | None = None) -> list[tuple[str, str]]:
+    """Open campaigns, plus any the item already carries (so editing keeps them visible)."""
+    chosen = {c.slug: c.name for c in item.campaigns} if item else {}
+    open_ones = {c.slug: c.name for c in campaigns.list_campaigns(open_only=True)}
+    return list({**open_ones, **chosen}.items())
+
+
+def _data(form: ItemForm, kind: str) -> submission.ItemData:
+    """The form's values as the service's input."""
+    return submission.ItemData(
+        kind=kind,
+        title=form.title.data or "",
+        summary=form.summary.data or "",
+        body=form.body.data or "",
+        people=form.people.data or "",
+        place=form.place.data or "",
+        event_date=form.event_date.data,
+        credit_line=form.credit_line.data or "",
+        usage_terms=form.usage_terms.data or "",
+        consent_confirmed=bool(form.consent_confirmed.data),
+        keywords=form.keywords.data or "",
+        campaigns=list(form.campaigns.data or []),
+        contact_name=form.contact_name.data or "",
+        contact_info=form.contact_info.data or "",
+        angle=form.angle.data or "",
+        urgency=form.urgency.data or "normal",
+        link_url=form.link_url.data or "",
+    )
+
+
+@bp.get("/")
+@requires(Action.CREATE_ITEM)
+def index() -> ResponseReturnValue:
+    """My organisation's submissions, with status, filters and the curators' latest comments."""
+    flt = ItemFilter(
+        status=request.args.get("status") or None, kind=request.args.get("kind") or None, mine=True
+    )
+    page = items.list_items(current_user, flt, page=request.args.get("page", 1, type=int))
+    return render_template(
+        "submit/index.html",
+        page=page,
+        flt=flt,
+        kinds=list(ItemKind),
+        statuses=list(ItemStatus),
+        comments=reviews.latest_comments([i.id for i in page.items]),
+        counts=items.status_counts(current_user, ItemFilter(mine=True)),
+    )
+
+
+@bp.route("/new/<kind>", methods=["GET", "POST"])
+@requires(Action.CREATE_ITEM)
+def new(kind: str) -> ResponseReturnValue:
+    """Start a new item of one kind; it is saved as a draft."""
+    if kind not in ItemKind.__members__.values():
+        abort(404)
+    form = ItemForm()
+    form.fill_choices(_campaign_choices())
+    if request.method == "GET":
+        form.credit_line.data = current_user.organization.name if current_user.organization else ""
+    if form.validate_on_submit():
+        try:
+            item = submission.create_item(current_user, _data(form, kind))
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            flash(_("The draft was saved. Add files, then submit it for review."), "success")
+            return redirect(url_for("submit.edit", item_id=item.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("submit/form.html", form=form, kind=ItemKind(kind), item=None), status
+
+
+@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@requires(Action.EDIT_ITEM)
+def edit(item_id: int) -> ResponseReturnValue:
+    """Edit a draft or an item sent back for changes; manage its files."""
+    item = items.get_item(current_user, item_id, Action.EDIT_ITEM)
+    if not item.is_editable:
+        flash(_("Only drafts and items sent back for changes can be edited."), "warning")
+        return redirect(url_for("items.show", item_id=item.id))
+    form = ItemForm(obj=item)
+    form.fill_choices(_campaign_choices(item))
+    if request.method == "GET":
+        form.campaigns.data = [c.slug for c in item.campaigns]
+    if form.validate_on_submit():
+        try:
+            submission.update_item(current_user, item, _data(form, item.kind.value))
+        except DomainError as exc:
+            form_errors(form, exc)
+        else:
+            if request.form.get("then") == "submit":
+                return _submit(item)
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for("submit.edit", item_id=item.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "submit/form.html",
+        form=form,
+        kind=item.kind,
+        item=item,
+        missing=submission.missing_for_submission(item),
+        duplicates=uploads.duplicate_counts(item),
+        accept=uploads.accept_attribute(item.kind),
+        limits_text=uploads.limits_text(item.kind),
+        comments=reviews.history(item),
+    ), status
+
+
+def _submit(item: Item) -> ResponseReturnValue:
+    """Send to review, or explain what is missing."""
+    try:
+        submission.submit_item(current_user, item)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return redirect(url_for("submit.edit", item_id=item.id))
+    flash(_("Submitted for review. You will be told of the decision here."), "success")
+    return redirect(url_for("items.show", item_id=item.id))
+
+
+@bp.post("/<int:item_id>/submit")
+@requires(Action.SUBMIT_ITEM)
+def submit(item_id: int) -> ResponseReturnValue:
+    """Send the item to the curators."""
+    return _submit(items.get_item(current_user, item_id, Action.SUBMIT_ITEM))
+
+
+@bp.post("/<int:item_id>/retract")
+@requires(Action.RETRACT_ITEM)
+def retract(item_id: int) -> ResponseReturnValue:
+    """Take a submitted item back before review."""
+    item = items.get_item(current_user, item_id, Action.RETRACT_ITEM)
+    try:
+        submission.retract_item(current_user, item)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return redirect(url_for("items.show", item_id=item.id))
+    flash(_("The item is a draft again; edit it and submit it when ready."), "success")
+    return redirect(url_for("submit.edit", item_id=item.id))
+
+
+def _wants_json() -> bool:
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest" or request.is_json
+
+
+def _file_json(media) -> dict[str, object]:
+    """What the upload page shows for a stored file."""
+    dups = uploads.duplicates_of(current_user, media)
+    return {
+        "id": media.id,
+        "original_name": media.original_name,
+        "mime": media.mime,
+        "size": media.size,
+        "media_type": media.media_type,
+        "thumb_url": url_for("files.serve", file_id=media.id, rendition="thumb")
+        if media.thumb_key
+        else None,
+        "duplicates": [
+            {
+                "item_id": d.item_id,
+                "title": d.title if d.visible else None,
+                "url": url_for("items.show", item_id=d.item_id) if d.visible else None,
+            }
+            for d in dups
+        ],
+    }
+
+
+@bp.post("/<int:item_id>/files")
+@requires(Action.EDIT_ITEM)
+def upload(item_id: int) -> ResponseReturnValue:
+    """Add files: one raw body (the page's uploader) or multipart `file` fields (no script)."""
+    item = items.get_item(current_user, item_id, Action.EDIT_ITEM)
+    if request.files:
+        return _upload_multipart(item)
+    name = request.headers.get("X-File-Name", "")
+    try:
+        media = uploads.add_file(current_user, item, request.stream, unquote(name))
+    except DomainError as exc:
+        return jsonify({"error": {"code": exc.code, "message": str(exc.message)}}), exc.status
+    return jsonify(_file_json(media)), 201
+
+
+def _upload_multipart(item: Item) -> ResponseReturnValue:
+    """The form fallback: every file in turn, each reported."""
+    results, failed = [], False
+    for storage_file in request.files.getlist("file"):
+        try:
+            media = uploads.add_file(current_user, item, storage_file.stream, storage_file.filename)
+            results.append(_file_json(media))
+            flash(_("Added %(name)s.", name=media.original_name), "success")
+        except DomainError as exc:
+            failed = True
+            flash(f"{storage_file.filename}: {exc.message}", "danger")
+    if _wants_json():
+        return jsonify({"files": results}), 422 if failed else 201
+    return redirect(url_for("submit.edit", item_id=item.id, _anchor="files"))
+
+
+@bp.post("/<int:item_id>/files/<int:file_id>/delete")
+@requires(Action.EDIT_ITEM)
+def delete_file(item_id: int, file_id: int) -> ResponseReturnValue:
+    """Remove a file from a draft."""
+    media = uploads.get_file(current_user, file_id)
+    if media.item_id != item_id:
+        abort(404)
+    uploads.remove_file(current_user, media)
+    if _wants_json():
+        return jsonify({"deleted": file_id})
+    flash(_("The file was removed."), "success")
+    return redirect(url_for("submit.edit", item_id=item_id, _anchor="files"))
+
+
+@bp.post("/<int:item_id>/files/<int:file_id>/caption")
+@requires(Action.EDIT_ITEM)
+def caption(item_id: int, file_id: int) -> ResponseReturnValue:
+    """Set a file's caption."""
+    media = uploads.get_file(current_user, file_id)
+    if media.item_id != item_id:
+        abort(404)
+    uploads.set_caption(current_user, media, request.form.get("caption", ""))
+    if _wants_json():
+        return jsonify({"id": file_id, "caption": media.caption})
+    flash(_("The caption was saved."), "success")
+    return redirect(url_for("submit.edit", item_id=item_id, _anchor="files"))

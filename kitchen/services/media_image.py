@@ -1,0 +1,184 @@
+"""Image checks and renditions with Pillow: decode once, at reduced size, and write no metadata."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps
+from PIL.ExifTags import IFD, Base
+
+from kitchen.services.errors import InvalidFile
+
+THUMB_SIZE = 400
+WEB_SIZE = 1600
+JPEG_QUALITY = 85
+DEFAULT_MAX_PIXELS = 100_000_000
+# Decoding at 1/8 scale still reads every byte, so truncation shows, at a fraction of the cost.
+CHECK_SIZE = (64, 64)
+ROTATED_ORIENTATIONS = {5, 6, 7, 8}
+# Pillow may only parse the formats we accept, whatever else it could identify.
+PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+SIXTEEN_BIT_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
+# struct.error, zlib.error and friends surface from Pillow as these for damaged files.
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError)
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """A derived JPEG: "thumb", "web" or "poster"."""
+
+    name: str
+    data: bytes
+    mime: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What a decoded image reveals: upright size and camera metadata."""
+
+    width: int
+    height: int
+    camera: str | None
+    taken_at: datetime | None
+
+
+def too_many_pixels(limit: int) -> InvalidFile:
+    """Return the error for a picture above the pixel limit (a decompression bomb, perhaps)."""
+    return InvalidFile(
+        _l(
+            "The image has too many pixels (the limit is %(limit)s megapixels).",
+            limit=limit // 10**6,
+        )
+    )
+
+
+@contextmanager
+def open_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[Image.Image]:
+    """Open an image guarded against decompression bombs; decode failures become InvalidFile."""
+    try:
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; make the warning refuse.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path, formats=PILLOW_FORMATS)
+        with image:
+            if image.width * image.height > max_pixels:
+                raise too_many_pixels(max_pixels)
+            yield image
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise too_many_pixels(min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)) from None
+    except DECODE_ERRORS as error:
+        raise InvalidFile(_l("The image is damaged or is not really an image.")) from error
+
+
+def inspect_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageInfo:
+    """Decode the whole image (reduced where the format allows) and read its size and EXIF."""
+    with open_image(path, max_pixels) as image:
+        width, height = image.size
+        image.draft("RGB", CHECK_SIZE)
+        image.load()
+        exif = _read_exif(image)
+    if exif.get(Base.Orientation) in ROTATED_ORIENTATIONS:
+        width, height = height, width
+    return ImageInfo(width, height, _camera(exif), _taken_at(exif))
+
+
+def make_image_renditions(path: Path) -> list[Rendition]:
+    """Return "thumb" (≤400 px) and "web" (≤1600 px) JPEGs, upright, without EXIF or GPS."""
+    with open_image(path) as image:
+        image.draft("RGB", _fitted(image.size, WEB_SIZE))
+        image.load()
+        ImageOps.exif_transpose(image, in_place=True)
+        icc_profile = image.info.get("icc_profile")
+        web = _resizable(image)
+    # Converting after the resize keeps a big PNG's RGBA copies and white background small.
+    web.thumbnail((WEB_SIZE, WEB_SIZE))
+    web = to_rgb(web)
+    thumb = fit_within(web, THUMB_SIZE)
+    return [encode_jpeg(thumb, "thumb", icc_profile), encode_jpeg(web, "web", icc_profile)]
+
+
+def to_rgb(image: Image.Image) -> Image.Image:
+    """Return an RGB version of `image`; transparency is laid over white."""
+    if image.mode in SIXTEEN_BIT_MODES:
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
+    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _resizable(image: Image.Image) -> Image.Image:
+    # Palette and bilevel images resize by nearest neighbour, and a colour key does not survive
+    # resampling: turn those into RGB(A) first.
+    if image.mode in ("P", "PA", "1") or "transparency" in image.info:
+        return image.convert("RGBA" if image.has_transparency_data else "RGB")
+    return image
+
+
+def encode_jpeg(image: Image.Image, name: str, icc_profile: bytes | None = None) -> Rendition:
+    """Encode a progressive JPEG with no EXIF or comment; keep only an RGB colour profile."""
+    buffer = io.BytesIO()
+    # An ICC header names its colour space at bytes 16-20; a CMYK or grey profile would be wrong.
+    keep_profile = icc_profile if icc_profile and icc_profile[16:20] == b"RGB " else None
+    image.save(
+        buffer,
+        "JPEG",
+        quality=JPEG_QUALITY,
+        progressive=True,
+        optimize=True,
+        icc_profile=keep_profile,
+        exif=b"",
+        comment=b"",
+    )
+    return Rendition(name, buffer.getvalue(), "image/jpeg", image.width, image.height)
+
+
+def fit_within(image: Image.Image, longest: int) -> Image.Image:
+    """Return `image` scaled down so its long side is at most `longest` (never scaled up)."""
+    copy = image.copy()
+    copy.thumbnail((longest, longest))
+    return copy
+
+
+def _fitted(size: tuple[int, int], longest: int) -> tuple[int, int]:
+    scale = min(1.0, longest / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def _read_exif(image: Image.Image) -> Image.Exif:
+    try:
+        return image.getexif()
+    except Exception:  # bad metadata must not refuse a good picture
+        return Image.Exif()
+
+
+def _camera(exif: Image.Exif) -> str | None:
+    make, model = _text(exif.get(Base.Make)), _text(exif.get(Base.Model))
+    if make and model and model.lower().startswith(make.lower()):
+        return model
+    return " ".join(part for part in (make, model) if part) or None
+
+
+def _taken_at(exif: Image.Exif) -> datetime | None:
+    try:
+        value = _text(exif.get_ifd(IFD.Exif).get(Base.DateTimeOriginal))
+        return datetime.strptime(value, "%Y:%m:%d %H:%M:%S") if value else None
+    except (ValueError, TypeError, KeyError, SyntaxError):
+        return None
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return str(value).strip("\x00 \t\r\n") if value is not None else ""

@@ -1,0 +1,250 @@
+"""Attaching files to items: store, check, derive renditions, record; undo all on failure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from kitchen.extensions import db
+from kitchen.models import Item, ItemKind, MediaFile, User
+from kitchen.services import audit
+from kitchen.services.access import Action, authorize, can_see
+from kitchen.services.errors import NotFound, ValidationError
+from kitchen.services.media import MediaType, make_renditions, store_upload
+from kitchen.services.storage import LocalStorage, Storage
+
+# Which files each kind of item takes.
+ACCEPTS: dict[ItemKind, set[MediaType]] = {
+    ItemKind.LEAD: {MediaType.IMAGE, MediaType.DOCUMENT},
+    ItemKind.STORY: {MediaType.IMAGE},
+    ItemKind.PHOTO: {MediaType.IMAGE},
+    ItemKind.VIDEO: {MediaType.VIDEO},
+    ItemKind.PRODUCT: {MediaType.IMAGE, MediaType.DOCUMENT},
+}
+MAX_FILES_PER_ITEM = 60
+
+
+@dataclass
+class Duplicate:
+    """Another file with the same bytes; `visible` tells whether the user may open its item."""
+
+    item_id: int
+    title: str
+    visible: bool
+
+
+def storage() -> Storage:
+    """The configured file store (local disk for now; object storage later)."""
+    return LocalStorage(current_app.config["UPLOADS_DIR"])
+
+
+def limits() -> dict[MediaType, int]:
+    """The configured size limit per media type."""
+    cfg = current_app.config
+    return {
+        MediaType.IMAGE: cfg["MAX_IMAGE_BYTES"],
+        MediaType.VIDEO: cfg["MAX_VIDEO_BYTES"],
+        MediaType.DOCUMENT: cfg["MAX_DOCUMENT_BYTES"],
+    }
+
+
+def clean_name(name: str | None) -> str:
+    """The original file name for display: no folders, no control characters, bounded length."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".")
+    return base[-200:] or "file"
+
+
+def add_file(
+    user: User, item: Item, stream: BinaryIO, filename: str | None, caption: str = ""
+) -> MediaFile:
+    """Store and check an upload, make its renditions and attach it; nothing stays on failure."""
+    authorize(user, Action.EDIT_ITEM, item)
+    if not item.is_editable:
+        raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
+    if len(item.files) >= MAX_FILES_PER_ITEM:
+        raise ValidationError(_l("An item can have at most %(n)d files.", n=MAX_FILES_PER_ITEM))
+    store = storage()
+    stored, info = store_upload(
+        store,
+        stream,
+        limits=limits(),
+        allowed=ACCEPTS[item.kind],
+        max_image_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+    )
+    keys = [stored.key]
+    try:
+        media = MediaFile(
+            item_id=item.id,
+            position=len(item.files),
+            original_name=clean_name(filename),
+            storage_key=stored.key,
+            media_type=info.media_type.value,
+            mime=info.mime,
+            size=stored.size,
+            sha256=stored.sha256,
+            width=info.width,
+            height=info.height,
+            duration=info.duration,
+            codec=info.codec,
+            browser_playable=info.browser_playable,
+            camera=info.camera,
+            taken_at=info.taken_at,
+            caption=caption.strip()[:2000],
+        )
+        for rendition in make_renditions(store.local_path(stored.key), info):
+            key = store.save_bytes(rendition.data, ".jpg").key
+            keys.append(key)
+            setattr(media, f"{rendition.name}_key", key)
+        db.session.add(media)
+        db.session.flush()
+        audit.record(
+            user,
+            "file.add",
+            "item",
+            item.id,
+            {"file_id": media.id, "name": media.original_name, "sha256": stored.sha256},
+        )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for key in keys:
+            store.delete(key)
+        raise
+    return media
+
+
+def get_file(user: User, file_id: int) -> MediaFile:
+    """A file whose item the user may see (404 otherwise)."""
+    media = db.session.get(MediaFile, file_id)
+    if media is None or not can_see(user, media.item):
+        raise NotFound()
+    return media
+
+
+def remove_file(user: User, media: MediaFile) -> None:
+    """Detach and delete a file of an editable item."""
+    item = media.item
+    authorize(user, Action.EDIT_ITEM, item)
+    if not item.is_editable:
+        raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
+    keys = [k for k in (media.storage_key, media.thumb_key, media.web_key, media.poster_key) if k]
+    audit.record(
+        user, "file.remove", "item", item.id, {"file_id": media.id, "name": media.original_name}
+    )
+    db.session.delete(media)
+    db.session.commit()
+    for key in keys:  # after the commit: a failed commit must not lose the files
+        storage().delete(key)
+
+
+def set_caption(user: User, media: MediaFile, caption: str) -> None:
+    """Change a file's caption while its item can still be edited."""
+    authorize(user, Action.EDIT_ITEM, media.item)
+    if not media.item.is_editable:
+        raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
+    if len(caption) > 2000:
+        raise ValidationError(_l("At most %(n)d characters are allowed.", n=2000), field="caption")
+    media.caption = caption.strip()
+    db.session.commit()
+
+
+def duplicates_of(user: User, media: MediaFile) -> list[Duplicate]:
+    """Other items holding a file with the same bytes."""
+    rows = db.session.scalars(
+        select(MediaFile).where(
+            MediaFile.sha256 == media.sha256,
+            MediaFile.id != media.id,
+            MediaFile.item_id != media.item_id,
+        )
+    ).all()
+    seen: dict[int, Duplicate] = {}
+    for row in rows:
+        seen.setdefault(
+            row.item_id, Duplicate(row.item_id, row.item.title, can_see(user, row.item))
+        )
+    return list(seen.values())
+
+
+def duplicate_counts(item: Item) -> dict[int, list[int]]:
+    """For each file of the item, the ids of other items that hold the same bytes."""
+    hashes = {f.sha256: f.id for f in item.files}
+    if not hashes:
+        return {}
+    rows = db.session.execute(
+        select(MediaFile.sha256, MediaFile.item_id)
+        .where(MediaFile.sha256.in_(hashes), MediaFile.item_id != item.id)
+        .group_by(MediaFile.sha256, MediaFile.item_id)
+    ).all()
+    found: dict[int, list[int]] = {}
+    for sha, other in rows:
+        found.setdefault(hashes[sha], []).append(other)
+    return found
+
+
+def file_count(item: Item) -> int:
+    """How many files the item has."""
+    return (
+        db.session.scalar(select(func.count(MediaFile.id)).where(MediaFile.item_id == item.id)) or 0
+    )
+
+
+@dataclass
+class Served:
+    """How to send one rendition of a file."""
+
+    path: Path
+    mime: str
+    download_name: str
+    attachment: bool
+
+
+def open_rendition(user: User, media: MediaFile, rendition: str) -> Served:
+    """The stored file for a rendition; originals keep their name, renditions get a derived one."""
+    if not can_see(user, media.item):
+        raise NotFound()
+    stem = (
+        media.original_name.rsplit(".", 1)[0] if "." in media.original_name else media.original_name
+    )
+    if rendition == "original":
+        # Playable video and images may show in the page; anything else downloads.
+        inline = media.media_type in ("image", "video")
+        return Served(
+            storage().local_path(media.storage_key), media.mime, media.original_name, not inline
+        )
+    key = {"web": media.web_key, "thumb": media.thumb_key, "poster": media.poster_key}.get(
+        rendition
+    )
+    if not key:
+        raise NotFound()
+    return Served(storage().local_path(key), "image/jpeg", f"{stem}-{rendition}.jpg", False)
+
+
+ACCEPT_ATTRIBUTE = {
+    MediaType.IMAGE: "image/jpeg,image/png,image/webp,image/gif",
+    MediaType.VIDEO: "video/mp4,video/quicktime,video/webm,video/x-matroska,.mkv",
+    MediaType.DOCUMENT: ".pdf,.docx,.xlsx,.pptx",
+}
+
+
+def accept_attribute(kind: ItemKind) -> str:
+    """The file chooser's accept= list for this kind of item."""
+    return ",".join(ACCEPT_ATTRIBUTE[m] for m in sorted(ACCEPTS[kind]))
+
+
+def limits_text(kind: ItemKind) -> str:
+    """The accepted file types and size limits, in the UI language."""
+    names = {
+        MediaType.IMAGE: _l("images (JPEG, PNG, WebP, GIF) up to %(mb)d MB"),
+        MediaType.VIDEO: _l("videos (MP4, MOV, WebM, MKV) up to %(mb)d MB"),
+        MediaType.DOCUMENT: _l("documents (PDF, Word, Excel, PowerPoint) up to %(mb)d MB"),
+    }
+    sizes = limits()
+    return "；".join(
+        str(names[m]) % {"mb": sizes[m] // (1024 * 1024)} for m in sorted(ACCEPTS[kind])
+    )
