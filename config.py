@@ -71,9 +71,9 @@ class Config:
             value = env.get(f"KITCHEN_{name}")
             if value:
                 setattr(self, name, int(value))
-        self.MAX_CONTENT_LENGTH = max(
-            self.MAX_IMAGE_BYTES, self.MAX_VIDEO_BYTES, self.MAX_DOCUMENT_BYTES
-        ) + MB
+        self.MAX_CONTENT_LENGTH = (
+            max(self.MAX_IMAGE_BYTES, self.MAX_VIDEO_BYTES, self.MAX_DOCUMENT_BYTES) + MB
+        )
         self.SECRET_KEY = env.get("KITCHEN_SECRET_KEY", "") or self._fallback_secret(instance)
         return self
 

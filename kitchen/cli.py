@@ -71,8 +71,9 @@ def org_create(name: str, kind: str, region: str) -> None:
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--org", "org_name", default=None, help="Organisation name.")
 @click.option("--name", "display_name", default=None, help="Display name (default: e-mail).")
-def user_create(email: str, password: str, role: str, org_name: str | None,
-                display_name: str | None) -> None:
+def user_create(
+    email: str, password: str, role: str, org_name: str | None, display_name: str | None
+) -> None:
     """Create an account (nothing happens if the e-mail address is taken)."""
     if accounts.find_user(email) is not None:
         click.echo(f"Account {email} already exists.")
@@ -80,8 +81,9 @@ def user_create(email: str, password: str, role: str, org_name: str | None,
     org = accounts.find_org(org_name) if org_name else None
     if org_name and org is None:
         raise click.ClickException(f"No organisation named {org_name}.")
-    data = accounts.UserData(email, display_name or email.split("@")[0], role,
-                             org.id if org else None, True, password)
+    data = accounts.UserData(
+        email, display_name or email.split("@")[0], role, org.id if org else None, True, password
+    )
     try:
         user = accounts.save_user(data, None)
     except DomainError as exc:

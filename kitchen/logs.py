@@ -29,8 +29,13 @@ def init_app(app: Flask) -> None:
         user = current_user.get_id() if current_user and current_user.is_authenticated else "-"
         log.info(
             "rid=%s user=%s %s %s route=%s status=%s %.1fms",
-            g.get("request_id", "-"), user, request.method, request.path,
-            request.endpoint or "-", response.status_code, elapsed_ms,
+            g.get("request_id", "-"),
+            user,
+            request.method,
+            request.path,
+            request.endpoint or "-",
+            response.status_code,
+            elapsed_ms,
         )
         response.headers["X-Request-Id"] = g.get("request_id", "")
         return response
