@@ -31,7 +31,10 @@ def init_app(app: Flask) -> None:
 
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
-        label=labels.label, status_colour=labels.status_colour, status_enum=labels.status_enum
+        label=labels.label,
+        status_colour=labels.status_colour,
+        status_enum=labels.status_enum,
+        kind_enum=labels.kind_enum,
     )
 
     @app.context_processor

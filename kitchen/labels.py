@@ -58,3 +58,8 @@ def status_colour(status: object) -> str:
 def status_enum(value: str) -> ItemStatus:
     """The status enum for a raw value (templates receive plain strings from URLs)."""
     return ItemStatus(value)
+
+
+def kind_enum(value: str) -> ItemKind:
+    """The kind enum for a raw value."""
+    return ItemKind(value)

@@ -13,19 +13,27 @@ MENUS: dict[Role, list[tuple[str, object]]] = {
         ("main.home", _l("Home")),
         ("submit.index", _l("Our submissions")),
         ("items.index", _l("Items")),
+        ("campaigns.index", _l("Campaigns")),
     ],
     Role.CURATOR: [
         ("main.home", _l("Home")),
+        ("review.queue", _l("Review queue")),
         ("items.index", _l("Items")),
-        ("admin.campaign_list", _l("Campaigns")),
+        ("campaigns.index", _l("Campaigns")),
+        ("admin.campaign_list", _l("Manage campaigns")),
     ],
-    Role.JOURNALIST: [("main.home", _l("Home")), ("items.index", _l("Items"))],
+    Role.JOURNALIST: [
+        ("main.home", _l("Home")),
+        ("items.index", _l("Items")),
+        ("campaigns.index", _l("Campaigns")),
+    ],
     Role.ADMIN: [
         ("main.home", _l("Home")),
         ("items.index", _l("Items")),
         ("admin.orgs", _l("Organisations")),
         ("admin.users", _l("Users")),
-        ("admin.campaign_list", _l("Campaigns")),
+        ("admin.campaign_list", _l("Manage campaigns")),
+        ("admin.audit_log", _l("Audit")),
     ],
 }
 
@@ -37,6 +45,16 @@ def nav_links() -> list[tuple[str, str]]:
     return [(endpoint, str(text)) for endpoint, text in MENUS[current_user.role]]
 
 
+def unread_notifications() -> int:
+    """The badge on the bell: unread notifications of the signed-in user."""
+    from kitchen.services import notifications
+
+    if not current_user.is_authenticated:
+        return 0
+    return notifications.unread_count(current_user)
+
+
 def init_app(app: Flask) -> None:
-    """Expose the menu to templates."""
+    """Expose the menu and the notification count to templates."""
     app.jinja_env.globals["nav_links"] = nav_links
+    app.jinja_env.globals["unread_notifications"] = unread_notifications

@@ -101,7 +101,12 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: object, **kwargs: object):  # type: ignore[override]
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        context = contextvars.Context()
+        response = context.run(super().open, *args, **kwargs)
+        if response.is_streamed:  # a streamed body needs the request's context to finish
+            context.run(response.get_data)
+            context.run(response.close)
+        return response
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to the app."""
-    from kitchen.blueprints import admin, auth, files, items, main, submit
+    from kitchen.blueprints import admin, auth, campaigns, files, items, main, review, submit
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
@@ -13,3 +13,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(items.bp)
     app.register_blueprint(submit.bp)
     app.register_blueprint(files.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(campaigns.bp)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +21,7 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.admin import CampaignForm, OrgForm, UserForm, org_kind_choices, role_choices
-from kitchen.services import accounts, campaigns
+from kitchen.services import accounts, audit, campaigns
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
 
@@ -124,3 +135,47 @@ def campaign_form(slug: str | None = None) -> ResponseReturnValue:
             flash(_("The campaign was saved."), "success")
             return redirect(url_for("admin.campaign_list"))
     return render_template("admin/campaign_form.html", form=form, campaign=campaign), _status(form)
+
+
+def _audit_filter() -> audit.AuditFilter:
+    """The audit filter from the query string; malformed dates are ignored."""
+
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+
+    return audit.AuditFilter(
+        actor=request.args.get("actor") or None,
+        item_id=request.args.get("item", type=int),
+        action=request.args.get("action") or None,
+        since=day("since"),
+        until=day("until"),
+    )
+
+
+@bp.get("/audit")
+@requires(Action.VIEW_AUDIT)
+def audit_log() -> ResponseReturnValue:
+    """Every recorded change, filterable by actor, item, action and date."""
+    page = max(1, request.args.get("page", 1, type=int))
+    events, total = audit.list_events(_audit_filter(), page=page)
+    return render_template(
+        "admin/audit.html",
+        events=events,
+        total=total,
+        page=page,
+        per_page=50,
+        flt=_audit_filter(),
+        actions=audit.actions(),
+    )
+
+
+@bp.get("/audit.csv")
+@requires(Action.VIEW_AUDIT)
+def audit_csv() -> ResponseReturnValue:
+    """The filtered audit as CSV, streamed."""
+    response = Response(stream_with_context(audit.export_csv(_audit_filter())), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=kitchen-audit.csv"
+    return response

@@ -13,6 +13,7 @@ from kitchen.services import (
     accounts,
     campaigns,
     items,
+    notifications,
     reviews,
     submission,
     uploads,
@@ -52,6 +53,7 @@ def index() -> ResponseReturnValue:
 def show(item_id: int) -> ResponseReturnValue:
     """One item: its text, people, credit line, usage terms and campaigns."""
     item = items.get_item(current_user, item_id)
+    notifications.mark_read(current_user, item.id)
     in_house = access.may(current_user, Action.EDIT_ITEM, item) or access.role_may(
         current_user, Action.REVIEW
     )

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from kitchen.models import ItemStatus, Role
-from kitchen.services import accounts, health, items
+from kitchen.services import accounts, health, items, notifications
 from kitchen.services.items import ItemFilter
 
 bp = Blueprint("main", __name__)
@@ -41,6 +41,16 @@ def home() -> ResponseReturnValue:
         context["user_count"] = len(accounts.list_users())
     context["latest"] = items.latest_approved(8)
     return render_template(f"main/home_{user.role.value}.html", **context)
+
+
+@bp.get("/notifications")
+@login_required
+def notifications_page() -> ResponseReturnValue:
+    """Decisions and comments on my items; opening the page marks them read."""
+    notes = notifications.recent(current_user)
+    response = render_template("main/notifications.html", notes=notes)
+    notifications.mark_read(current_user)
+    return response
 
 
 @bp.get("/healthz")

@@ -12,6 +12,7 @@ from kitchen.models.base import (
 )
 from kitchen.models.campaign import Campaign
 from kitchen.models.item import Item, MediaFile, item_campaign
+from kitchen.models.notification import Notification
 from kitchen.models.organization import Organization
 from kitchen.models.review import AuditEvent, Review
 from kitchen.models.user import LoginAttempt, User
@@ -25,6 +26,7 @@ __all__ = [
     "ItemStatus",
     "LoginAttempt",
     "MediaFile",
+    "Notification",
     "OrgKind",
     "Organization",
     "Review",

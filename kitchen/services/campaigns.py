@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from kitchen.extensions import db
-from kitchen.models import Campaign, User
+from kitchen.models import Campaign, Item, ItemStatus, Organization, User, item_campaign
 from kitchen.services import audit, validation
 from kitchen.services.errors import Conflict, NotFound, ValidationError
 
@@ -92,3 +92,28 @@ def save_campaign(
     )
     db.session.commit()
     return campaign
+
+
+def approved_counts() -> dict[int, int]:
+    """Approved items per campaign id."""
+    rows = db.session.execute(
+        select(item_campaign.c.campaign_id, func.count())
+        .join(Item, Item.id == item_campaign.c.item_id)
+        .where(Item.status == ItemStatus.APPROVED)
+        .group_by(item_campaign.c.campaign_id)
+    )
+    return dict(rows.all())
+
+
+def answers(campaign: Campaign) -> list[tuple[str, int, int]]:
+    """Who answered the call: per organisation, items suggested for it and items approved."""
+    approved = func.sum(case((Item.status == ItemStatus.APPROVED, 1), else_=0))
+    rows = db.session.execute(
+        select(Organization.name, func.count(Item.id), approved)
+        .join(Item, Item.organization_id == Organization.id)
+        .join(item_campaign, item_campaign.c.item_id == Item.id)
+        .where(item_campaign.c.campaign_id == campaign.id, Item.status != ItemStatus.DRAFT)
+        .group_by(Organization.name)
+        .order_by(func.count(Item.id).desc(), Organization.name)
+    )
+    return [(name, total, int(done or 0)) for name, total, done in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date
 
@@ -9,9 +10,10 @@ from sqlalchemy import select
 
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, Role, User
-from kitchen.services import accounts, campaigns, submission, workflow
+from kitchen.services import accounts, campaigns, submission, uploads, workflow
 from kitchen.services.demo_data import CAMPAIGNS, DEMO_PASSWORD, ORGS, USERS
 from kitchen.services.demo_items import ITEMS
+from kitchen.services.media_samples import generate_demo_photo, generate_demo_video
 
 Report = Callable[[str], None]
 
@@ -86,14 +88,28 @@ def _items(report: Report) -> None:
             continue
         author = _submitter(str(spec["org"]))
         item = submission.create_item(author, _item_data(spec))
+        _files(author, item, spec)
         comment = str(spec.get("review_comment", ""))
         for move in PATHS[str(spec["status"])]:
-            actor = author if move == workflow.Move.SUBMIT else curator
-            workflow.apply(actor, item, move, comment if actor is curator else "")
+            if move == workflow.Move.SUBMIT:
+                submission.submit_item(author, item)  # checks files and consent like the page
+            else:
+                workflow.apply(curator, item, move, comment)
         if spec.get("featured"):
             item.featured = True
             db.session.commit()
         report(f"item {item.title}")
+
+
+def _files(author: User, item: Item, spec: dict[str, object]) -> None:
+    """Generate the spec's photos and videos and upload them while the item is a draft."""
+    for entry in spec.get("files", []):  # type: ignore[attr-defined]
+        if "video_seconds" in entry:
+            data = generate_demo_video(seconds=entry["video_seconds"])
+        else:
+            width, height = entry.get("size", (1600, 1067))
+            data = generate_demo_photo(entry["seed"], width, height)
+        uploads.add_file(author, item, io.BytesIO(data), entry["name"], entry.get("caption", ""))
 
 
 def _item_data(spec: dict[str, object]) -> submission.ItemData:

@@ -1,9 +1,11 @@
-"""Demo stories and leads, in Chinese, as member organisations would write them."""
+"""Demo stories, leads, photos and a video, in Chinese, as member organisations would write them."""
 
 from __future__ import annotations
 
 # Each: kind, organisation, status, campaigns, title, summary, body, people, place, event date,
-# keywords, credit. Status is the state the demo walks the item to.
+# keywords, credit. Status is the state the demo walks the item to. `files` (optional) are
+# generated and uploaded while the item is a draft: a photo {"name", "seed", "caption"} (optional
+# "size": (width, height)) or a video {"name", "video_seconds", "caption"}.
 ITEMS: list[dict[str, object]] = [
     {
         "kind": "story",
@@ -22,6 +24,13 @@ ITEMS: list[dict[str, object]] = [
         "event_date": "2026-04-18",
         "keywords": "院士, 科学家精神, 新材料, 青年人才",
         "credit": "北京市科协 文/赵敏",
+        "files": [
+            {
+                "name": "陈立新院士在实验室.jpg",
+                "seed": 11,
+                "caption": "陈立新院士（左二）和青年团队一起查看新材料样品。摄影/孙磊",
+            },
+        ],
     },
     {
         "kind": "story",
@@ -40,6 +49,13 @@ ITEMS: list[dict[str, object]] = [
         "event_date": "2026-03-02",
         "keywords": "脱贫攻坚, 乡村振兴, 科技特派员, 马铃薯",
         "credit": "四川省科协 文/李娜",
+        "files": [
+            {
+                "name": "大凉山马铃薯种植基地.jpg",
+                "seed": 12,
+                "caption": "凉山州昭觉县的马铃薯良种繁育基地，远处是连绵的群山。摄影/李娜",
+            },
+        ],
     },
     {
         "kind": "story",
@@ -107,6 +123,97 @@ ITEMS: list[dict[str, object]] = [
         "event_date": "2026-07-12",
         "keywords": "人工智能, 中国科协年会, 青年科学家",
         "credit": "中国计算机学会 文/钱程",
+    },
+    {
+        "kind": "photo",
+        "org": "北京市科学技术协会",
+        "status": "approved",
+        "campaigns": ["jingjian", "kepu-day"],
+        "featured": True,
+        "title": "镜见创新｜走进量子实验室：在极低温里捕捉科学之美",
+        "summary": "一组摄影作品记录量子计算实验室的日常："
+        "稀释制冷机、激光光路和青年科研人员的专注。",
+        "people": "量子计算实验室青年科研团队",
+        "place": "北京市海淀区",
+        "event_date": "2026-05-08",
+        "keywords": "镜见创新, 量子计算, 实验室, 科学之美, 摄影",
+        "credit": "北京市科协 摄影/孙磊",
+        "files": [
+            {
+                "name": "量子实验室-01.jpg",
+                "seed": 101,
+                "caption": "清晨的实验楼，量子计算实验室的灯已经亮起。",
+            },
+            {
+                "name": "量子实验室-02.jpg",
+                "seed": 102,
+                "caption": "稀释制冷机把量子芯片冷却到接近绝对零度，层层金色的冷盘宛如吊灯。",
+            },
+            {
+                "name": "量子实验室-03.jpg",
+                "seed": 103,
+                "size": (1067, 1600),
+                "caption": "青年科研人员调试激光光路，一束光要经过几十面镜片。",
+            },
+            {
+                "name": "量子实验室-04.jpg",
+                "seed": 104,
+                "caption": "深夜，团队围在屏幕前等待一组实验数据。",
+            },
+        ],
+    },
+    {
+        "kind": "photo",
+        "org": "四川省科学技术协会",
+        "status": "approved",
+        "campaigns": ["kepu-day"],
+        "title": "全国科普日四川主场：孩子们在科技馆里“玩”科学",
+        "summary": "全国科普日期间，四川科技馆迎来上万名观众，孩子们动手体验机器人编程和气象观测。",
+        "people": "四川科技馆科普辅导员；参观的中小学生",
+        "place": "四川省成都市",
+        "event_date": "2026-09-19",
+        "keywords": "全国科普日, 科技馆, 青少年, 机器人",
+        "credit": "四川省科协 摄影/刘洋",
+        "files": [
+            {
+                "name": "科普日-机器人编程.jpg",
+                "seed": 201,
+                "caption": "小学生在辅导员指导下给机器人编写第一段程序。",
+            },
+            {
+                "name": "科普日-气象观测体验.jpg",
+                "seed": 202,
+                "caption": "孩子们在户外观测场学习读取风速和雨量。",
+            },
+            {
+                "name": "科普日-科学实验秀.jpg",
+                "seed": 203,
+                "caption": "科学实验秀现场，液氮“云雾”引来阵阵惊呼。",
+            },
+        ],
+    },
+    {
+        "kind": "video",
+        "org": "北京市科学技术协会",
+        "status": "approved",
+        "campaigns": ["ouxiang"],
+        "title": "科学也偶像｜航天工程师林晓雨：火箭为什么要“倒着”数",
+        "summary": "航天工程师、科普博主林晓雨用一个短视频讲清火箭发射倒计时背后的科学。",
+        "body": "脚本：\n\n“十、九、八……”每次火箭发射前的倒计时，其实是几千项检查的最后确认。"
+        "\n\n林晓雨在视频里用一杯水和一张纸解释了推力与重力，"
+        "鼓励青少年“把好奇心变成问题，再把问题变成答案”。",
+        "people": "林晓雨（航天工程师、科普博主）",
+        "place": "北京市丰台区",
+        "event_date": "2026-06-08",
+        "keywords": "科学也偶像, 航天, 短视频, 科普, 火箭",
+        "credit": "北京市科协 出品",
+        "files": [
+            {
+                "name": "科学也偶像-航天工程师.mp4",
+                "video_seconds": 4,
+                "caption": "短视频样片：航天工程师林晓雨讲火箭发射倒计时。",
+            },
+        ],
     },
     {
         "kind": "story",

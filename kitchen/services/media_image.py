@@ -26,8 +26,8 @@ ROTATED_ORIENTATIONS = {5, 6, 7, 8}
 # Pillow may only parse the formats we accept, whatever else it could identify.
 PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 SIXTEEN_BIT_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
-# struct.error, zlib.error and friends surface from Pillow as these for damaged files.
-DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError)
+# How Pillow reports damaged data (SyntaxError is its old "broken file" signal).
+DECODE_ERRORS = (OSError, SyntaxError, EOFError, ValueError)
 
 
 @dataclass(frozen=True)

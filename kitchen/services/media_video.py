@@ -72,7 +72,8 @@ def inspect_video(path: Path, mime: str, max_pixels: int = DEFAULT_MAX_PIXELS) -
         duration = _duration(container, stream)
         if duration and duration > 2 * TAIL_SECONDS:
             _require_complete(container, duration)
-        audio = {audio.codec_context.name for audio in container.streams.audio}
+        # An audio codec FFmpeg cannot decode has no context; browsers will not play it either.
+        audio = {a.codec_context.name if a.codec_context else "" for a in container.streams.audio}
         playable = (
             mime == "video/mp4"
             and context.name == "h264"

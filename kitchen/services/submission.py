@@ -56,7 +56,7 @@ def _clean(data: ItemData) -> dict[str, object]:
         "credit_line": validation.text(data.credit_line, "credit_line", max_len=200, required=True),
         "usage_terms": validation.choice(data.usage_terms, UsageTerms, "usage_terms"),
         "consent_confirmed": bool(data.consent_confirmed),
-        "keywords": _keywords(data.keywords),
+        "keywords": normalise_keywords(data.keywords),
         "contact_name": validation.text(
             data.contact_name, "contact_name", max_len=80, required=kind == ItemKind.LEAD
         ),
@@ -74,7 +74,7 @@ def _clean(data: ItemData) -> dict[str, object]:
     return values
 
 
-def _keywords(raw: str) -> str:
+def normalise_keywords(raw: str) -> str:
     """Keywords separated by commas (Chinese or Latin), spaces or 、, de-duplicated."""
     parts = [p.strip() for p in re.split(r"[,，、;；\n]+", raw or "") if p.strip()]
     unique = list(dict.fromkeys(parts))

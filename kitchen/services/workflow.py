@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kitchen.extensions import db
 from kitchen.models import Item, ItemStatus, Review, User, utcnow
-from kitchen.services import audit
+from kitchen.services import audit, indexing, notifications
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import Conflict, ValidationError
 
@@ -70,6 +70,8 @@ def guard(user: User, item: Item, move: Move, comment: str) -> Transition:
     """Raise unless the user may make this move from the item's current state."""
     transition = TRANSITIONS[move]
     authorize(user, transition.right, item)
+    if transition.right == Action.REVIEW:
+        check_claim(user, item)
     if item.status not in transition.sources:
         raise Conflict(
             _l(
@@ -84,23 +86,23 @@ def guard(user: User, item: Item, move: Move, comment: str) -> Transition:
     return transition
 
 
-def apply(user: User, item: Item, move: Move, comment: str = "") -> Review:
-    """Make the move, record it, and commit; a concurrent change makes this one fail cleanly."""
-    transition = guard(user, item, move, comment)
+def transition(user: User, item: Item, move: Move, comment: str = "") -> Review:
+    """Make the move and record it in the current transaction, without committing."""
+    move_spec = guard(user, item, move, comment)
     source = item.status
-    item.status = transition.target
+    item.status = move_spec.target
     now = utcnow()
-    if transition.target == S.SUBMITTED:
+    if move_spec.target == S.SUBMITTED:
         item.submitted_at = now
-    if transition.target == S.APPROVED and item.approved_at is None:
+    if move_spec.target == S.APPROVED and item.approved_at is None:
         item.approved_at = now
-    item.claimed_by_id = None
+    item.claimed_by_id, item.claimed_at = None, None
     review = Review(
         item_id=item.id,
         actor_id=user.id,
         action=move.value,
         from_status=source.value,
-        to_status=transition.target.value,
+        to_status=move_spec.target.value,
         comment=comment.strip(),
     )
     db.session.add(review)
@@ -109,8 +111,14 @@ def apply(user: User, item: Item, move: Move, comment: str = "") -> Review:
         f"item.{move.value}",
         "item",
         item.id,
-        {"from": source.value, "to": transition.target.value, "comment": comment.strip()},
+        {"from": source.value, "to": move_spec.target.value, "comment": comment.strip()},
     )
+    notifications.notify_decision(item, review)
+    return review
+
+
+def commit(item: Item) -> None:
+    """Commit; a concurrent change to the same item makes this one fail cleanly (409)."""
     try:
         db.session.commit()
     except StaleDataError as exc:
@@ -118,7 +126,52 @@ def apply(user: User, item: Item, move: Move, comment: str = "") -> Review:
         raise Conflict(
             _l("Someone else changed this item a moment ago. Please reload it.")
         ) from exc
+    after_change(item)
+
+
+def after_change(item: Item) -> None:
+    """Work that follows a committed change: search index, e-mail."""
+    indexing.sync_item(item)
+    for note in notifications.pending_for(item):
+        notifications.send_email(note)
+
+
+def apply(user: User, item: Item, move: Move, comment: str = "") -> Review:
+    """Make the move, record it, and commit."""
+    review = transition(user, item, move, comment)
+    commit(item)
     return review
+
+
+def check_claim(user: User, item: Item) -> None:
+    """An item in another curator's hands is theirs to decide, until they let go."""
+    if item.claimed_by_id is not None and item.claimed_by_id != user.id:
+        holder = item.claimed_by.display_name if item.claimed_by else "?"
+        raise Conflict(
+            _l("%(name)s is reviewing this item. Take it over first if needed.", name=holder)
+        )
+
+
+def claim(user: User, item: Item, take_over: bool = False) -> None:
+    """Put a submitted item "in my hands" so no other curator reviews it at the same time."""
+    authorize(user, Action.REVIEW, item)
+    if item.status != S.SUBMITTED:
+        raise Conflict(_l("Only items waiting for review can be claimed."))
+    if not take_over:
+        check_claim(user, item)
+    previous = item.claimed_by_id
+    item.claimed_by_id, item.claimed_at = user.id, utcnow()
+    audit.record(user, "item.claim", "item", item.id, {"previous": previous})
+    commit(item)
+
+
+def release(user: User, item: Item) -> None:
+    """Let go of a claimed item."""
+    authorize(user, Action.REVIEW, item)
+    if item.claimed_by_id == user.id:
+        item.claimed_by_id, item.claimed_at = None, None
+        audit.record(user, "item.release", "item", item.id)
+        commit(item)
 
 
 def status_label(status: ItemStatus | str) -> str:

@@ -68,7 +68,8 @@ def photo_with_gps(orientation: int = 1) -> bytes:
     image = Image.open(io.BytesIO(generate_demo_photo(7, 1200, 800, orientation=orientation)))
     exif = image.getexif()
     exif.get_ifd(IFD.GPSInfo).update({1: "N", 2: (39.0, 54.0, 27.0), 3: "E", 4: (116.0, 23.0, 5.0)})
-    return encode_image(image, "JPEG", exif=exif, quality=90)
+    xmp = b'<x:xmpmeta><rdf:Description exif:GPSLatitude="39,54.45N"/></x:xmpmeta>'
+    return encode_image(image, "JPEG", exif=exif, xmp=xmp, quality=90)
 
 
 def png_bomb(width: int, height: int) -> bytes:
@@ -352,6 +353,7 @@ def test_photo_inspection_reads_camera_and_time(tmp_path: Path) -> None:
 def test_renditions_are_sized_and_carry_no_exif_or_gps(tmp_path: Path) -> None:
     original = write(tmp_path, "photo.jpg", photo_with_gps(orientation=6))
     assert Image.open(original).getexif().get_ifd(IFD.GPSInfo)
+    assert b"GPSLatitude" in original.read_bytes()
     renditions = by_name(make_image_renditions(original))
     assert set(renditions) == {"thumb", "web"}
     assert (renditions["web"].width, renditions["web"].height) == (800, 1200)
@@ -360,6 +362,7 @@ def test_renditions_are_sized_and_carry_no_exif_or_gps(tmp_path: Path) -> None:
         image = decode(rendition)
         assert len(image.getexif()) == 0
         assert "exif" not in image.info and b"Exif\x00\x00" not in rendition.data
+        assert b"GPSLatitude" not in rendition.data  # nor in XMP
         assert image.info.get("progressive") == 1
 
 

@@ -81,6 +81,17 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("submit.edit", "/submit/{submitted}/edit", (302, 302, 404, 403, 403, 403)),
     ("files.serve", "/files/{file}/thumb", (302, 200, 404, 200, 404, 200)),
     ("files.serve", "/files/{file}/original", (302, 200, 404, 200, 404, 200)),
+    ("review.queue", "/review/", (302, 403, 403, 200, 403, 403)),
+    ("review.item", "/review/{submitted}", (302, 403, 403, 200, 403, 403)),
+    ("review.item", "/review/{draft}", (302, 403, 403, 200, 403, 403)),
+    ("review.item", "/review/999999", (302, 403, 403, 404, 403, 403)),
+    ("campaigns.index", "/campaigns/", (302, 200, 200, 200, 200, 200)),
+    ("campaigns.show", "/campaigns/{slug}", (302, 200, 200, 200, 200, 200)),
+    ("campaigns.show", "/campaigns/no-such-campaign", (302, 404, 404, 404, 404, 404)),
+    ("campaigns.feed", "/campaigns/{slug}/feed.atom", (302, 200, 200, 200, 200, 200)),
+    ("main.notifications_page", "/notifications", (302, 200, 200, 200, 200, 200)),
+    ("admin.audit_log", "/admin/audit", (302, 403, 403, 403, 403, 200)),
+    ("admin.audit_csv", "/admin/audit.csv", (302, 403, 403, 403, 403, 200)),
 ]
 
 # POST-only routes: (endpoint, url, statuses) with an empty form.
@@ -97,6 +108,10 @@ POST_MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("submit.upload", "/submit/{draft}/files", (302, 422, 404, 403, 403, 403)),
     ("submit.caption", "/submit/{photos}/files/{file}/caption", (302, 302, 404, 403, 403, 403)),
     ("submit.delete_file", "/submit/{photos}/files/{file}/delete", (302, 302, 404, 403, 403, 403)),
+    ("review.item", "/review/{submitted}", (302, 403, 403, 302, 403, 403)),
+    ("review.claim", "/review/{submitted}/claim", (302, 403, 403, 302, 403, 403)),
+    ("review.release", "/review/{submitted}/release", (302, 403, 403, 302, 403, 403)),
+    ("review.bulk", "/review/bulk", (302, 403, 403, 302, 403, 403)),
 ]
 
 CASES = [
@@ -114,6 +129,8 @@ def test_route_role_matrix(
     if role != "anonymous":
         client.post("/login", data={"email": world.emails[role], "password": factories.PASSWORD})
     response = client.open(url.format(**world.ids), method=method, data={})
+    response.get_data()  # run streamed bodies to the end
+    response.close()
     assert response.status_code == expected
     if role == "anonymous" and expected == 302 and url not in ("/", "/logout", "/language/en"):
         assert "/login" in response.headers["Location"]

@@ -1,0 +1,56 @@
+"""Campaign pages: the brief, the period, the approved items, and who answered the call."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from kitchen.blueprints.guards import requires
+from kitchen.models import ItemStatus
+from kitchen.services import campaigns, feeds, items
+from kitchen.services.access import Action
+from kitchen.services.items import ItemFilter
+
+bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
+
+
+@bp.get("/")
+@requires(Action.VIEW_ITEM)
+def index() -> ResponseReturnValue:
+    """Every campaign with its number of approved items."""
+    return render_template(
+        "campaigns/index.html",
+        campaigns=campaigns.list_campaigns(),
+        counts=campaigns.approved_counts(),
+    )
+
+
+@bp.get("/<slug>")
+@requires(Action.VIEW_ITEM)
+def show(slug: str) -> ResponseReturnValue:
+    """One campaign: its brief and its approved items, newest first."""
+    campaign = campaigns.get_campaign(slug)
+    page = items.list_items(
+        current_user,
+        ItemFilter(status=ItemStatus.APPROVED.value, campaign=slug),
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template(
+        "campaigns/show.html", campaign=campaign, page=page, answers=campaigns.answers(campaign)
+    )
+
+
+@bp.get("/<slug>/feed.atom")
+@requires(Action.VIEW_ITEM)
+def feed(slug: str) -> ResponseReturnValue:
+    """An Atom feed of the campaign's new approvals."""
+    campaign = campaigns.get_campaign(slug)
+    body = feeds.atom(
+        campaign,
+        feeds.latest_for(campaign),
+        self_url=url_for("campaigns.feed", slug=slug, _external=True),
+        page_url=url_for("campaigns.show", slug=slug, _external=True),
+        item_url=lambda item: url_for("items.show", item_id=item.id, _external=True),
+    )
+    return Response(body, mimetype="application/atom+xml")

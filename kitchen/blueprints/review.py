@@ -1,0 +1,158 @@
+"""The curators' desk: the queue, the review page, claims, decisions and bulk actions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from kitchen.blueprints.guards import form_errors, requires
+from kitchen.forms.review import ReviewForm
+from kitchen.models import ItemKind
+from kitchen.services import accounts, campaigns, curation, items, reviews, uploads, workflow
+from kitchen.services.access import Action
+from kitchen.services.errors import DomainError
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+DECISIONS = {
+    m.value: m
+    for m in (
+        workflow.Move.APPROVE,
+        workflow.Move.REQUEST_CHANGES,
+        workflow.Move.REJECT,
+        workflow.Move.WITHDRAW,
+        workflow.Move.REINSTATE,
+    )
+}
+
+
+@bp.get("/")
+@requires(Action.REVIEW)
+def queue() -> ResponseReturnValue:
+    """Submitted items, oldest first, with counts, filters and duplicate flags."""
+    flt = curation.QueueFilter(
+        kind=request.args.get("kind") or None,
+        organization_id=request.args.get("org", type=int),
+        campaign=request.args.get("campaign") or None,
+        claimed=request.args.get("claimed") or None,
+    )
+    waiting = curation.queue(current_user, flt)
+    return render_template(
+        "review/queue.html",
+        items=waiting,
+        flt=flt,
+        counts=curation.queue_counts(current_user),
+        duplicates=curation.items_with_duplicates([i.id for i in waiting]),
+        kinds=list(ItemKind),
+        orgs=accounts.list_orgs(),
+        campaign_list=campaigns.list_campaigns(),
+    )
+
+
+def _corrections(form: ReviewForm) -> curation.Corrections:
+    return curation.Corrections(
+        title=form.title.data or "",
+        summary=form.summary.data or "",
+        credit_line=form.credit_line.data or "",
+        usage_terms=form.usage_terms.data or "",
+        people=form.people.data or "",
+        keywords=form.keywords.data or "",
+        campaigns=list(form.campaigns.data or []),
+        featured=bool(form.featured.data),
+    )
+
+
+@bp.route("/<int:item_id>", methods=["GET", "POST"])
+@requires(Action.REVIEW)
+def item(item_id: int) -> ResponseReturnValue:
+    """Preview every file, correct the metadata, tag campaigns, feature, and decide."""
+    target = items.get_item(current_user, item_id, Action.REVIEW)
+    form = ReviewForm(obj=target)
+    form.fill_choices([(c.slug, c.name) for c in campaigns.list_campaigns()])
+    if request.method == "GET":
+        form.campaigns.data = [c.slug for c in target.campaigns]
+        form.comment.data = ""
+    status = 200
+    if form.validate_on_submit():
+        decision = request.form.get("decision", "")
+        move = DECISIONS.get(decision)
+        try:
+            changes = curation.review(
+                current_user, target, _corrections(form), move, form.comment.data or ""
+            )
+        except DomainError as exc:
+            form_errors(form, exc)
+            status = exc.status if exc.status != 422 else 400
+        else:
+            flash(
+                _("Decision recorded.")
+                if move
+                else _("Corrections saved.")
+                if changes
+                else _("Nothing was changed."),
+                "success",
+            )
+            if move:
+                return redirect(url_for("review.queue"))
+            return redirect(url_for("review.item", item_id=target.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "review/item.html",
+        item=target,
+        form=form,
+        history=reviews.history(target),
+        moves=[m.value for m in workflow.allowed_moves(current_user, target)],
+        duplicates=uploads.duplicate_counts(target),
+    ), status
+
+
+@bp.post("/<int:item_id>/claim")
+@requires(Action.REVIEW)
+def claim(item_id: int) -> ResponseReturnValue:
+    """Take the item into my hands (or over from another curator)."""
+    target = items.get_item(current_user, item_id, Action.REVIEW)
+    try:
+        workflow.claim(current_user, target, take_over=request.form.get("take_over") == "1")
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    return redirect(
+        (request.form.get("back") == "queue" and url_for("review.queue"))
+        or url_for("review.item", item_id=item_id)
+    )
+
+
+@bp.post("/<int:item_id>/release")
+@requires(Action.REVIEW)
+def release(item_id: int) -> ResponseReturnValue:
+    """Let go of the item."""
+    target = items.get_item(current_user, item_id, Action.REVIEW)
+    workflow.release(current_user, target)
+    return redirect(url_for("review.item", item_id=item_id))
+
+
+@bp.post("/bulk")
+@requires(Action.REVIEW)
+def bulk() -> ResponseReturnValue:
+    """Approve or tag several items from the queue, each through the same guard."""
+    ids = [int(v) for v in request.form.getlist("item_id") if v.isdigit()]
+    action = request.form.get("action")
+    try:
+        if action == "approve":
+            result = curation.bulk_decide(current_user, ids, workflow.Move.APPROVE)
+        elif action == "tag":
+            result = curation.bulk_tag(current_user, ids, request.form.getlist("campaigns"))
+        else:
+            raise DomainError(_("Please choose an action."))
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return redirect(url_for("review.queue"))
+    if result.done:
+        flash(_("Done for %(n)d items.", n=len(result.done)), "success")
+    for item_id, message in result.failed:
+        flash(_("Item %(n)d: %(message)s", n=item_id, message=message), "warning")
+    if not ids:
+        flash(_("Please select at least one item."), "warning")
+    return redirect(url_for("review.queue"))

@@ -1,0 +1,204 @@
+"""The curators' side: corrections, campaigns, featuring, decisions, bulk work, the queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from kitchen.extensions import db
+from kitchen.models import Campaign, Item, ItemStatus, MediaFile, Organization, UsageTerms, User
+from kitchen.services import audit, campaigns, submission, validation, workflow
+from kitchen.services.access import Action, authorize
+from kitchen.services.errors import DomainError, ValidationError
+
+CORRECTABLE = ("title", "summary", "credit_line", "usage_terms", "people", "keywords")
+
+
+@dataclass
+class Corrections:
+    """What a curator may change on an item, besides its state."""
+
+    title: str
+    summary: str
+    credit_line: str
+    usage_terms: str
+    people: str
+    keywords: str
+    campaigns: list[str] = field(default_factory=list)
+    featured: bool = False
+
+
+def _cleaned(data: Corrections) -> dict[str, object]:
+    """Check the corrected values like a contributor's own."""
+    values: dict[str, object] = {
+        "title": validation.text(data.title, "title", max_len=200, required=True),
+        "summary": validation.text(data.summary, "summary", max_len=2000),
+        "credit_line": validation.text(data.credit_line, "credit_line", max_len=200, required=True),
+        "usage_terms": validation.choice(data.usage_terms, UsageTerms, "usage_terms"),
+        "people": validation.text(data.people, "people", max_len=500),
+        "keywords": submission.normalise_keywords(data.keywords),
+    }
+    return values
+
+
+def correct(curator: User, item: Item, data: Corrections) -> dict[str, list[object]]:
+    """Apply corrections in the current transaction; every change goes into the audit."""
+    authorize(curator, Action.CURATE_ITEM, item)
+    changes: dict[str, list[object]] = {}
+    for name, value in _cleaned(data).items():
+        old = getattr(item, name)
+        if str(old) != str(value):
+            changes[name] = [str(old), str(value)]
+            setattr(item, name, value)
+    wanted = campaigns.find_campaigns(data.campaigns)
+    old_slugs, new_slugs = sorted(c.slug for c in item.campaigns), sorted(c.slug for c in wanted)
+    if old_slugs != new_slugs:
+        changes["campaigns"] = [old_slugs, new_slugs]
+        item.campaigns = wanted
+    if item.featured != data.featured:
+        changes["featured"] = [item.featured, data.featured]
+        item.featured = data.featured
+    if changes:
+        audit.record(curator, "item.correct", "item", item.id, {"changes": changes})
+    return changes
+
+
+def review(
+    curator: User,
+    item: Item,
+    data: Corrections | None,
+    move: workflow.Move | None,
+    comment: str = "",
+) -> dict[str, list[object]]:
+    """Corrections and a decision in one transaction: both happen, or neither."""
+    if move is not None:
+        workflow.guard(curator, item, move, comment)
+    changes = correct(curator, item, data) if data is not None else {}
+    if move is not None:
+        workflow.transition(curator, item, move, comment)
+    if changes or move is not None:
+        workflow.commit(item)
+    return changes
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did: the items done, and the ones refused with the reason."""
+
+    done: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _each(curator: User, item_ids: list[int], action) -> BulkResult:
+    result = BulkResult()
+    for item_id in dict.fromkeys(item_ids):
+        item = db.session.get(Item, item_id)
+        try:
+            if item is None:
+                raise ValidationError(_l("Not found."))
+            action(item)
+            result.done.append(item_id)
+        except DomainError as exc:
+            db.session.rollback()
+            result.failed.append((item_id, str(exc.message)))
+    return result
+
+
+def bulk_decide(
+    curator: User, item_ids: list[int], move: workflow.Move, comment: str = ""
+) -> BulkResult:
+    """The same decision for several items, each through the same guard."""
+    return _each(curator, item_ids, lambda item: workflow.apply(curator, item, move, comment))
+
+
+def bulk_tag(curator: User, item_ids: list[int], slugs: list[str]) -> BulkResult:
+    """Add campaigns to several items."""
+    wanted = campaigns.find_campaigns(slugs)
+    if not wanted:
+        raise ValidationError(_l("Please choose at least one campaign."), field="campaigns")
+
+    def tag(item: Item) -> None:
+        authorize(curator, Action.CURATE_ITEM, item)
+        added = [c for c in wanted if c not in item.campaigns]
+        if added:
+            item.campaigns = [*item.campaigns, *added]
+            audit.record(
+                curator,
+                "item.correct",
+                "item",
+                item.id,
+                {"changes": {"campaigns_added": [c.slug for c in added]}},
+            )
+            workflow.commit(item)
+
+    return _each(curator, item_ids, tag)
+
+
+@dataclass
+class QueueFilter:
+    """What the queue is narrowed by."""
+
+    kind: str | None = None
+    organization_id: int | None = None
+    campaign: str | None = None
+    claimed: str | None = None  # "mine", "free", or None for all
+
+
+def _queue_query(curator: User, flt: QueueFilter):
+    query = select(Item).where(Item.status == ItemStatus.SUBMITTED)
+    if flt.kind:
+        query = query.where(Item.kind == flt.kind)
+    if flt.organization_id:
+        query = query.where(Item.organization_id == flt.organization_id)
+    if flt.campaign:
+        query = query.where(Item.campaigns.any(Campaign.slug == flt.campaign))
+    if flt.claimed == "mine":
+        query = query.where(Item.claimed_by_id == curator.id)
+    elif flt.claimed == "free":
+        query = query.where(Item.claimed_by_id.is_(None))
+    return query
+
+
+def queue(curator: User, flt: QueueFilter, limit: int = 200) -> list[Item]:
+    """Items waiting for a decision, oldest first."""
+    authorize(curator, Action.REVIEW)
+    query = _queue_query(curator, flt).order_by(Item.submitted_at, Item.id).limit(limit)
+    return list(db.session.scalars(query).unique())
+
+
+def queue_counts(curator: User) -> dict[str, dict[str, int]]:
+    """How many items wait, by kind, by organisation and by campaign."""
+    waiting = Item.status == ItemStatus.SUBMITTED
+    kinds = db.session.execute(select(Item.kind, func.count()).where(waiting).group_by(Item.kind))
+    orgs = db.session.execute(
+        select(Organization.name, func.count())
+        .join(Item.organization)
+        .where(waiting)
+        .group_by(Organization.name)
+    )
+    tags = db.session.execute(
+        select(Campaign.name, func.count())
+        .join(Item.campaigns)
+        .where(waiting)
+        .group_by(Campaign.name)
+    )
+    return {
+        "kind": {k.value: n for k, n in kinds},
+        "organization": dict(orgs.all()),
+        "campaign": dict(tags.all()),
+    }
+
+
+def items_with_duplicates(item_ids: list[int]) -> set[int]:
+    """Those of the items that hold a file also found in another item."""
+    if not item_ids:
+        return set()
+    other = MediaFile.__table__.alias("other")
+    query = (
+        select(MediaFile.item_id)
+        .join(other, other.c.sha256 == MediaFile.sha256)
+        .where(MediaFile.item_id.in_(item_ids), other.c.item_id != MediaFile.item_id)
+    )
+    return set(db.session.scalars(query))

@@ -1,0 +1,81 @@
+"""The demo library: approved photos and a video with real files; loading twice adds nothing."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from kitchen.extensions import db
+from kitchen.models import Item, ItemKind, ItemStatus, MediaFile
+from kitchen.services import demo, uploads
+from kitchen.services.demo_items import ITEMS
+
+
+def _count(model: type) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _stored(app: Flask) -> set[Path]:
+    return {p for p in Path(app.config["UPLOADS_DIR"]).rglob("*") if p.is_file()}
+
+
+def _approved(kind: ItemKind) -> list[Item]:
+    return list(
+        db.session.scalars(
+            select(Item).where(Item.kind == kind, Item.status == ItemStatus.APPROVED)
+        ).all()
+    )
+
+
+def test_demo_has_approved_media_and_loads_once(app: Flask) -> None:
+    lines: list[str] = []
+    started = time.monotonic()
+    demo.load_demo(lines.append)
+    took = time.monotonic() - started
+    assert took < 15, f"load_demo took {took:.1f} s"
+
+    photos = _approved(ItemKind.PHOTO)
+    assert len(photos) >= 2
+    for item in photos:
+        assert item.files and item.campaigns and item.consent_confirmed
+        for media in item.files:
+            assert media.media_type == "image" and media.mime == "image/jpeg"
+            assert media.thumb_key and media.web_key and media.caption
+            assert media.original_name.endswith(".jpg")
+    jingjian = next(i for i in photos if any(c.slug == "jingjian" for c in i.campaigns))
+    names = [f.original_name for f in jingjian.files]
+    assert 3 <= len(names) <= 4 and "量子实验室-01.jpg" in names
+    assert any(c.slug == "kepu-day" for i in photos for c in i.campaigns if i is not jingjian)
+
+    (video,) = _approved(ItemKind.VIDEO)
+    assert [c.slug for c in video.campaigns] == ["ouxiang"]
+    (clip,) = video.files
+    assert clip.original_name == "科学也偶像-航天工程师.mp4"
+    assert clip.media_type == "video" and clip.browser_playable and clip.poster_key
+    assert clip.duration and 3 < clip.duration < 5
+
+    stories_with_photos = [i for i in _approved(ItemKind.STORY) if i.files]
+    assert stories_with_photos
+    assert all(f.thumb_key and f.web_key for i in stories_with_photos for f in i.files)
+
+    files = db.session.scalars(select(MediaFile)).all()
+    expected = sum(len(spec.get("files", [])) for spec in ITEMS)  # type: ignore[arg-type]
+    assert len(files) == expected
+    stored = _stored(app)
+    store = uploads.storage()
+    for media in files:
+        for key in (media.storage_key, media.thumb_key, media.web_key, media.poster_key):
+            if key:
+                assert store.local_path(key) in stored, key
+    # One original plus two renditions (thumb and web, or poster and thumb) per file.
+    assert len(stored) == 3 * len(files)
+
+    counts = (_count(Item), _count(MediaFile))
+    again: list[str] = []
+    demo.load_demo(again.append)
+    assert again == []
+    assert (_count(Item), _count(MediaFile)) == counts
+    assert _stored(app) == stored
