@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TextIO
 
 import click
 from flask import Flask, current_app
@@ -12,14 +13,16 @@ from sqlalchemy import func, select
 
 from kitchen.extensions import db
 from kitchen.models import Item, OrgKind, Role
-from kitchen.services import accounts, demo
+from kitchen.services import accounts, demo, tokens
 from kitchen.services.errors import DomainError
 
 kitchen_cli = AppGroup("kitchen", help="Manage the central kitchen.")
 org_cli = AppGroup("org", help="Organisations.")
 user_cli = AppGroup("user", help="Accounts.")
+token_cli = AppGroup("token", help="API tokens.")
 kitchen_cli.add_command(org_cli)
 kitchen_cli.add_command(user_cli)
+kitchen_cli.add_command(token_cli)
 
 
 def _fail(exc: DomainError) -> None:
@@ -106,6 +109,78 @@ def user_set_password(email: str, password: str) -> None:
     click.echo(f"Password set for {user.email}.")
 
 
+@token_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="command line", help="What the token is for.")
+def token_create(email: str, name: str) -> None:
+    """Create an API token for an account and print it (it is shown only this once)."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account {email}.")
+    try:
+        token, plain = tokens.create_token(user, name)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Created API token {token.id} ({token.name}) for {user.email}:")
+    click.echo(plain)
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(kitchen_cli)
+
+
+@kitchen_cli.command("reindex")
+@click.option("--pending", is_flag=True, help="Only retry the changes that failed to index.")
+def reindex_command(pending: bool) -> None:
+    """Rebuild the search index from the database into a new folder, then swap it in."""
+    from kitchen.services import indexing
+
+    if pending:
+        done, failed = indexing.retry_pending(limit=100_000)
+        click.echo(f"Retried: {done} indexed, {failed} still failing.")
+        return
+    total = db.session.scalar(select(func.count(Item.id))) or 0
+    with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
+        last = [0]
+
+        def progress(count: int) -> None:
+            bar.update(count - last[0])
+            last[0] = count
+
+        count = indexing.rebuild(progress)
+    click.echo(f"Indexed {count} items; searches used the old index until the swap.")
+
+
+@kitchen_cli.command("import")
+@click.argument("path", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--as",
+    "email",
+    default=None,
+    help="Account recorded as the importer (default: the first administrator).",
+)
+def import_command(path: TextIO, email: str | None) -> None:
+    """Import items from a JSON Lines file (one item a line)."""
+    from kitchen.models import User
+    from kitchen.services import importer
+
+    actor = (
+        accounts.find_user(email)
+        if email
+        else db.session.scalars(
+            select(User).where(User.role == Role.ADMIN).order_by(User.id)
+        ).first()
+    )
+    if actor is None:
+        raise click.ClickException("No importing account: create an admin or pass --as EMAIL.")
+    report = importer.import_lines(path, actor, lambda n: click.echo(f"  … {n} items", err=True))
+    click.echo(f"Imported {report.imported} items.")
+    if report.new_orgs:
+        click.echo("New organisations: " + ", ".join(report.new_orgs))
+    if report.new_campaigns:
+        click.echo("New campaigns: " + ", ".join(report.new_campaigns))
+    for number, message in report.errors:
+        click.echo(f"Line {number}: {message}", err=True)
+    if report.errors:
+        click.echo(f"{len(report.errors)} lines were not imported.", err=True)

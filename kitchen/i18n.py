@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         status_colour=labels.status_colour,
         status_enum=labels.status_enum,
         kind_enum=labels.kind_enum,
+        with_param=labels.with_param,
     )
 
     @app.context_processor

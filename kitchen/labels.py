@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 
 from kitchen.models import ItemKind, ItemStatus, OrgKind, Role, Urgency, UsageTerms
@@ -63,3 +65,16 @@ def status_enum(value: str) -> ItemStatus:
 def kind_enum(value: str) -> ItemKind:
     """The kind enum for a raw value."""
     return ItemKind(value)
+
+
+def with_param(args: Mapping[str, str], key: str, value: object, keep_page: bool = False
+               ) -> dict[str, object]:
+    """The query parameters with one changed (None removes it); a new filter starts at page 1."""
+    params: dict[str, object] = dict(args.items())
+    if not keep_page:
+        params.pop("page", None)
+    if value is None:
+        params.pop(key, None)
+    else:
+        params[key] = value
+    return params

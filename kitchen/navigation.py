@@ -12,28 +12,32 @@ MENUS: dict[Role, list[tuple[str, object]]] = {
     Role.CONTRIBUTOR: [
         ("main.home", _l("Home")),
         ("submit.index", _l("Our submissions")),
-        ("items.index", _l("Items")),
+        ("library.search", _l("Library")),
         ("campaigns.index", _l("Campaigns")),
     ],
     Role.CURATOR: [
         ("main.home", _l("Home")),
         ("review.queue", _l("Review queue")),
+        ("library.search", _l("Library")),
         ("items.index", _l("Items")),
         ("campaigns.index", _l("Campaigns")),
         ("admin.campaign_list", _l("Manage campaigns")),
     ],
     Role.JOURNALIST: [
         ("main.home", _l("Home")),
-        ("items.index", _l("Items")),
+        ("library.search", _l("Library")),
         ("campaigns.index", _l("Campaigns")),
+        ("library.selection", _l("My selection")),
     ],
     Role.ADMIN: [
         ("main.home", _l("Home")),
+        ("library.search", _l("Library")),
         ("items.index", _l("Items")),
         ("admin.orgs", _l("Organisations")),
         ("admin.users", _l("Users")),
         ("admin.campaign_list", _l("Manage campaigns")),
         ("admin.audit_log", _l("Audit")),
+        ("admin.search_status", _l("Search index")),
     ],
 }
 

@@ -5,7 +5,19 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to the app."""
-    from kitchen.blueprints import admin, auth, campaigns, files, items, main, review, submit
+    from kitchen import api
+    from kitchen.blueprints import (
+        admin,
+        auth,
+        campaigns,
+        files,
+        items,
+        library,
+        main,
+        review,
+        submit,
+        tokens,
+    )
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
@@ -15,3 +27,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(files.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(campaigns.bp)
+    app.register_blueprint(library.bp)
+    app.register_blueprint(tokens.bp)
+    app.register_blueprint(api.bp)

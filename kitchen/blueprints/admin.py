@@ -21,7 +21,7 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.admin import CampaignForm, OrgForm, UserForm, org_kind_choices, role_choices
-from kitchen.services import accounts, audit, campaigns
+from kitchen.services import accounts, audit, campaigns, indexing
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
 
@@ -179,3 +179,19 @@ def audit_csv() -> ResponseReturnValue:
     response = Response(stream_with_context(audit.export_csv(_audit_filter())), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=kitchen-audit.csv"
     return response
+
+
+@bp.route("/search", methods=["GET", "POST"])
+@requires(Action.VIEW_AUDIT)
+def search_status() -> ResponseReturnValue:
+    """The search index: how many items it holds, and changes waiting to reach it."""
+    if request.method == "POST":
+        done, failed = indexing.retry_pending()
+        flash(
+            _("Retried: %(done)d indexed, %(failed)d still failing.", done=done, failed=failed),
+            "success" if not failed else "warning",
+        )
+        return redirect(url_for("admin.search_status"))
+    return render_template(
+        "admin/search.html", backlog=indexing.backlog(), indexed=indexing.service().backend.count()
+    )

@@ -24,10 +24,13 @@ def serve(file_id: int, rendition: str) -> ResponseReturnValue:
         abort(404)
     media = uploads.get_file(current_user, file_id)
     served = uploads.open_rendition(current_user, media, rendition)
+    download = request.args.get("download") == "1"
+    if download or (rendition == "original" and not request.range):
+        uploads.record_download(current_user, media, rendition)
     response = send_file(
         served.path,
         mimetype=served.mime,
-        as_attachment=served.attachment or request.args.get("download") == "1",
+        as_attachment=served.attachment or download,
         download_name=served.download_name,
         conditional=True,
         max_age=ONE_YEAR,

@@ -164,9 +164,16 @@ def _wants_json() -> bool:
 
 
 def _file_json(media) -> dict[str, object]:
-    """What the upload page shows for a stored file."""
+    """What the upload page shows for a stored file, with its card rendered as on the page."""
     dups = uploads.duplicates_of(current_user, media)
+    item = media.item
+    still = submission.missing_for_submission(item)
     return {
+        "card_html": render_template(
+            "submit/_file_card.html", media=media, item=item,
+            duplicates={media.id: [d.item_id for d in dups]}),
+        "missing": _("Still needed before submitting: %(what)s.", what="、".join(still))
+        if still else "",
         "id": media.id,
         "original_name": media.original_name,
         "mime": media.mime,

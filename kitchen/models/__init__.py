@@ -12,15 +12,19 @@ from kitchen.models.base import (
 )
 from kitchen.models.campaign import Campaign
 from kitchen.models.item import Item, MediaFile, item_campaign
+from kitchen.models.library import DownloadEvent, SearchBacklog, SelectionEntry
 from kitchen.models.notification import Notification
 from kitchen.models.organization import Organization
 from kitchen.models.review import AuditEvent, Review
+from kitchen.models.token import ApiToken
 from kitchen.models.user import LoginAttempt, User
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Campaign",
+    "DownloadEvent",
     "Item",
     "ItemKind",
     "ItemStatus",
@@ -31,6 +35,8 @@ __all__ = [
     "Organization",
     "Review",
     "Role",
+    "SearchBacklog",
+    "SelectionEntry",
     "Urgency",
     "UsageTerms",
     "User",

@@ -88,7 +88,9 @@ class Item(Base):
         secondary=item_campaign, order_by=Campaign.name
     )
     files: Mapped[list[MediaFile]] = relationship(
-        back_populates="item", order_by="MediaFile.position", cascade="all, delete-orphan"
+        back_populates="item",
+        order_by="[MediaFile.position, MediaFile.id]",
+        cascade="all, delete-orphan",
     )
 
     # Two curators deciding at once: the second UPDATE finds a newer version and fails.

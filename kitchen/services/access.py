@@ -91,3 +91,19 @@ def visible_items(user: User) -> ColumnElement[bool]:
     if user.role == Role.CONTRIBUTOR and user.organization_id is not None:
         return or_(public, Item.organization_id == user.organization_id)
     return public
+
+
+ALL_STATUSES = frozenset(s.value for s in ItemStatus)
+
+
+def search_scope(user: User) -> tuple[set[str] | None, tuple[int, set[str]] | None]:
+    """What a user may find in search: (statuses visible to all, (own organisation, statuses)).
+
+    The same rule as `can_see`, in the search engine's terms: None means no restriction.
+    """
+    if user.role in SEES_EVERYTHING:
+        return None, None
+    public = {ItemStatus.APPROVED.value}
+    if user.role == Role.CONTRIBUTOR and user.organization_id is not None:
+        return public, (user.organization_id, set(ALL_STATUSES))
+    return public, None

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from kitchen.extensions import db
 from kitchen.models import Item, ItemKind, Role, Urgency, UsageTerms, User
-from kitchen.services import audit, campaigns, validation, workflow
+from kitchen.services import audit, campaigns, indexing, validation, workflow
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import Forbidden, ValidationError
 
@@ -40,7 +40,7 @@ class ItemData:
     link_url: str = ""
 
 
-def _clean(data: ItemData) -> dict[str, object]:
+def clean_fields(data: ItemData) -> dict[str, object]:
     """Check every field and return the cleaned values."""
     kind = validation.choice(data.kind, ItemKind, "kind")
     values: dict[str, object] = {
@@ -94,7 +94,7 @@ def create_item(user: User, data: ItemData) -> Item:
     authorize(user, Action.CREATE_ITEM)
     if user.organization_id is None:
         raise Forbidden(_l("Your account is not attached to an organisation."))
-    values = _clean(data)
+    values = clean_fields(data)
     item = Item(organization_id=user.organization_id, submitter_id=user.id, **values)
     item.campaigns = _suggested_campaigns(user, data.campaigns)
     db.session.add(item)
@@ -103,6 +103,7 @@ def create_item(user: User, data: ItemData) -> Item:
         user, "item.create", "item", item.id, {"kind": item.kind.value, "title": item.title}
     )
     db.session.commit()
+    indexing.sync_item(item)
     return item
 
 
@@ -147,9 +148,10 @@ def update_item(user: User, item: Item, data: ItemData) -> Item:
     if not item.is_editable:
         raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
     data.kind = item.kind.value
-    for name, value in _clean(data).items():
+    for name, value in clean_fields(data).items():
         setattr(item, name, value)
     item.campaigns = _suggested_campaigns(user, data.campaigns)
     audit.record(user, "item.update", "item", item.id, {"title": item.title})
     db.session.commit()
+    indexing.sync_item(item)
     return item

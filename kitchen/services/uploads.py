@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from kitchen.extensions import db
 from kitchen.models import Item, ItemKind, MediaFile, User
-from kitchen.services import audit
+from kitchen.services import audit, indexing
 from kitchen.services.access import Action, authorize, can_see
 from kitchen.services.errors import NotFound, ValidationError
 from kitchen.services.media import MediaType, make_renditions, store_upload
@@ -81,7 +81,7 @@ def add_file(
     try:
         media = MediaFile(
             item_id=item.id,
-            position=len(item.files),
+            position=_next_position(item),
             original_name=clean_name(filename),
             storage_key=stored.key,
             media_type=info.media_type.value,
@@ -116,7 +116,15 @@ def add_file(
         for key in keys:
             store.delete(key)
         raise
+    indexing.sync_item(item)
     return media
+
+
+def _next_position(item: Item) -> int:
+    """After the item's last file; ties from simultaneous uploads are ordered by id."""
+    query = select(func.max(MediaFile.position)).where(MediaFile.item_id == item.id)
+    last = db.session.scalar(query)
+    return 0 if last is None else last + 1
 
 
 def get_file(user: User, file_id: int) -> MediaFile:
@@ -141,6 +149,7 @@ def remove_file(user: User, media: MediaFile) -> None:
     db.session.commit()
     for key in keys:  # after the commit: a failed commit must not lose the files
         storage().delete(key)
+    indexing.sync_item(item)
 
 
 def set_caption(user: User, media: MediaFile, caption: str) -> None:
@@ -248,3 +257,15 @@ def limits_text(kind: ItemKind) -> str:
     return "；".join(
         str(names[m]) % {"mb": sizes[m] // (1024 * 1024)} for m in sorted(ACCEPTS[kind])
     )
+
+
+def record_download(user: User, media: MediaFile, rendition: str, via: str = "web") -> None:
+    """Log a download: who, which item, which file, which rendition, when."""
+    from kitchen.models import DownloadEvent
+
+    db.session.add(
+        DownloadEvent(
+            user_id=user.id, item_id=media.item_id, file_id=media.id, rendition=rendition, via=via
+        )
+    )
+    db.session.commit()

@@ -10,7 +10,6 @@
   const text = {
     done: document.documentElement.lang === "en" ? "Uploaded" : "已上传",
     failed: document.documentElement.lang === "en" ? "Failed" : "上传失败",
-    same: document.documentElement.lang === "en" ? "Same file as item " : "与以下素材的文件相同：",
   };
 
   function row(file) {
@@ -23,6 +22,10 @@
     const bar = document.createElement("div");
     bar.className = "progress";
     bar.setAttribute("role", "progressbar");
+    bar.setAttribute("aria-valuemin", "0");
+    bar.setAttribute("aria-valuemax", "100");
+    bar.setAttribute("aria-valuenow", "0");
+    bar.setAttribute("aria-label", file.name);
     const fill = document.createElement("div");
     fill.className = "progress-bar";
     fill.style.width = "0%";
@@ -34,42 +37,32 @@
     return { el, fill, note, bar };
   }
 
+  // The server renders the card (thumbnail, caption box, remove button) like the page does.
   function card(info) {
-    const col = document.createElement("div");
-    col.className = "col";
-    col.dataset.fileId = info.id;
-    col.dataset.testid = "file-card";
-    const box = document.createElement("div");
-    box.className = "card h-100";
-    if (info.thumb_url) {
-      const img = document.createElement("img");
-      img.className = "thumb card-img-top";
-      img.src = info.thumb_url;
-      img.alt = info.original_name;
-      box.appendChild(img);
-    }
-    const body = document.createElement("div");
-    body.className = "card-body p-2 small";
-    const name = document.createElement("div");
-    name.className = "text-truncate";
-    name.dataset.testid = "file-name";
-    name.textContent = info.original_name;
-    body.appendChild(name);
-    (info.duplicates || []).forEach(function (dup) {
-      const flag = document.createElement(dup.url ? "a" : "div");
-      flag.className = "text-warning d-block";
-      flag.dataset.testid = "duplicate-flag";
-      flag.textContent = text.same + (dup.title || "#" + dup.item_id);
-      if (dup.url) flag.href = dup.url;
-      body.appendChild(flag);
-    });
-    box.appendChild(body);
-    col.appendChild(box);
-    files.appendChild(col);
+    if (!info.card_html) return;
+    const holder = document.createElement("div");
+    holder.innerHTML = info.card_html;
+    if (holder.firstElementChild) files.appendChild(holder.firstElementChild);
   }
 
-  function send(file) {
-    const ui = row(file);
+  // Keep "still needed before submitting" in step with what was just uploaded.
+  function missing(text) {
+    const hint = document.querySelector("[data-testid=missing]");
+    if (!hint || text === undefined) return;
+    hint.hidden = !text;
+    hint.textContent = text || "";
+  }
+
+  function fail(ui, message) {
+    ui.fill.classList.add("bg-danger");
+    ui.fill.textContent = "✕";
+    ui.bar.setAttribute("aria-valuenow", "0");
+    ui.note.className = "text-danger";
+    ui.note.textContent = text.failed + (message ? "：" + message : "");
+    ui.el.dataset.state = "failed";
+  }
+
+  function send(file, ui, done) {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", zone.dataset.uploadUrl);
     xhr.setRequestHeader("X-CSRFToken", zone.dataset.csrf);
@@ -81,6 +74,7 @@
         const pct = Math.round((event.loaded / event.total) * 100);
         ui.fill.style.width = pct + "%";
         ui.fill.textContent = pct + "%";
+        ui.bar.setAttribute("aria-valuenow", String(pct));
       }
     };
     xhr.onload = function () {
@@ -92,23 +86,30 @@
         ui.note.textContent = text.done;
         ui.el.dataset.state = "done";
         card(body);
+        missing(body.missing);
       } else {
-        ui.fill.classList.add("bg-danger");
-        ui.note.className = "text-danger";
-        ui.note.textContent = text.failed + "：" + ((body.error && body.error.message) || xhr.status);
-        ui.el.dataset.state = "failed";
+        fail(ui, (body.error && body.error.message) || String(xhr.status));
       }
+      done();
     };
-    xhr.onerror = function () {
-      ui.fill.classList.add("bg-danger");
-      ui.note.textContent = text.failed;
-      ui.el.dataset.state = "failed";
-    };
+    xhr.onerror = function () { fail(ui, ""); done(); };
     xhr.send(file);
   }
 
+  // One file at a time: on a slow connection each finishes sooner, and the order is kept.
+  const queue = [];
+  let busy = false;
+  function next() {
+    if (busy || !queue.length) return;
+    busy = true;
+    const item = queue.shift();
+    send(item.file, item.ui, function () { busy = false; next(); });
+  }
   function sendAll(fileList) {
-    Array.prototype.forEach.call(fileList, send);
+    Array.prototype.forEach.call(fileList, function (file) {
+      queue.push({ file: file, ui: row(file) });
+    });
+    next();
   }
 
   input.addEventListener("change", function () { sendAll(input.files); input.value = ""; });

@@ -26,6 +26,7 @@ ARTIFACTS = HERE.parents[1] / "test-artifacts"
 CHROMIUM = os.environ.get("KITCHEN_CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
+    "--lang=zh-CN",
     "--disable-gpu",
     "--disable-dev-shm-usage",
     "--disable-background-networking",

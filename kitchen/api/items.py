@@ -1,0 +1,119 @@
+"""Items: create, read, edit, submit, retract, list; the curators' review, claim and release."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from kitchen.api import bp, payloads
+from kitchen.api.serializers import item_json, page_json
+from kitchen.services import curation, items, submission, workflow
+from kitchen.services.access import Action
+from kitchen.services.errors import ValidationError
+from kitchen.services.items import ItemFilter
+
+DECISIONS = {
+    m.value: m
+    for m in (
+        workflow.Move.APPROVE,
+        workflow.Move.REQUEST_CHANGES,
+        workflow.Move.REJECT,
+        workflow.Move.WITHDRAW,
+        workflow.Move.REINSTATE,
+    )
+}
+MAX_PER_PAGE = 100
+
+
+@bp.post("/items")
+def create_item() -> ResponseReturnValue:
+    """A new draft of the caller's organisation."""
+    data = payloads.json_object(payloads.ITEM_FIELDS | {"kind"})
+    if "kind" not in data or "title" not in data:
+        missing = "kind" if "kind" not in data else "title"
+        raise ValidationError(_l("This field is required."), field=missing)
+    values = payloads.item_data(data, submission.ItemData(kind="", title=""))
+    item = submission.create_item(current_user, values)
+    return jsonify(item_json(item)), 201
+
+
+@bp.get("/items")
+def list_items() -> ResponseReturnValue:
+    """Items within the caller's scope, newest change first."""
+    flt = ItemFilter(
+        status=payloads.query_text("status"),
+        kind=payloads.query_text("kind"),
+        organization_id=payloads.query_int("org"),
+        campaign=payloads.query_text("campaign"),
+    )
+    page = payloads.query_int("page", 1, maximum=10_000) or 1
+    per_page = payloads.query_int("per_page", 20, maximum=MAX_PER_PAGE) or 20
+    return jsonify(page_json(items.list_items(current_user, flt, page=page, per_page=per_page)))
+
+
+@bp.get("/items/<int:item_id>")
+def get_item(item_id: int) -> ResponseReturnValue:
+    """One item with its state, campaigns and files."""
+    return jsonify(item_json(items.get_item(current_user, item_id)))
+
+
+@bp.patch("/items/<int:item_id>")
+def update_item(item_id: int) -> ResponseReturnValue:
+    """Change some fields of a draft or of an item sent back for changes."""
+    item = items.get_item(current_user, item_id, Action.EDIT_ITEM)
+    data = payloads.json_object(payloads.ITEM_FIELDS)
+    values = payloads.item_data(data, payloads.current_item_data(item))
+    return jsonify(item_json(submission.update_item(current_user, item, values)))
+
+
+@bp.post("/items/<int:item_id>/submit")
+def submit_item(item_id: int) -> ResponseReturnValue:
+    """Send the item to the curators, once it is complete."""
+    item = items.get_item(current_user, item_id, Action.SUBMIT_ITEM)
+    return jsonify(item_json(submission.submit_item(current_user, item)))
+
+
+@bp.post("/items/<int:item_id>/retract")
+def retract_item(item_id: int) -> ResponseReturnValue:
+    """Take a submitted item back to draft before a curator decides."""
+    item = items.get_item(current_user, item_id, Action.RETRACT_ITEM)
+    return jsonify(item_json(submission.retract_item(current_user, item)))
+
+
+def _decision(value: object) -> workflow.Move | None:
+    """The move a review asks for (None: corrections only)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in DECISIONS:
+        raise ValidationError(_l("Please choose one of the listed values."), field="decision")
+    return DECISIONS[value]
+
+
+@bp.post("/items/<int:item_id>/review")
+def review_item(item_id: int) -> ResponseReturnValue:
+    """A curator's corrections, campaigns, featuring and decision, all in one transaction."""
+    item = items.get_item(current_user, item_id, Action.REVIEW)
+    data = payloads.json_object(payloads.REVIEW_FIELDS)
+    move = _decision(data.get("decision"))
+    comment = payloads.text(data, "comment") if "comment" in data else ""
+    corrections = payloads.corrections(data, item)
+    curation.review(current_user, item, corrections, move, comment)
+    return jsonify(item_json(item))
+
+
+@bp.post("/items/<int:item_id>/claim")
+def claim_item(item_id: int) -> ResponseReturnValue:
+    """Take a submitted item into the caller's hands (`?take_over=true` from another curator)."""
+    item = items.get_item(current_user, item_id, Action.REVIEW)
+    workflow.claim(current_user, item, take_over=request.args.get("take_over") == "true")
+    return jsonify(item_json(item))
+
+
+@bp.post("/items/<int:item_id>/release")
+def release_item(item_id: int) -> ResponseReturnValue:
+    """Let go of a claimed item."""
+    item = items.get_item(current_user, item_id, Action.REVIEW)
+    workflow.release(current_user, item)
+    return jsonify(item_json(item))

@@ -1,0 +1,181 @@
+"""Reading API input: JSON bodies and query parameters, checked for shape before the services.
+
+Only the shape is checked here (types, known fields); every rule stays in the services.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+
+from kitchen.models import Item
+from kitchen.services.curation import Corrections
+from kitchen.services.errors import DomainError, ValidationError
+from kitchen.services.submission import ItemData
+
+MAX_INT = 2**31 - 1
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+# JSON field -> ItemData attribute, for the text fields of an item.
+ITEM_TEXTS = {
+    "title": "title",
+    "summary": "summary",
+    "body": "body",
+    "place": "place",
+    "credit": "credit_line",
+    "usage_terms": "usage_terms",
+    "contact_name": "contact_name",
+    "contact_info": "contact_info",
+    "angle": "angle",
+    "urgency": "urgency",
+    "link_url": "link_url",
+}
+ITEM_FIELDS = frozenset({*ITEM_TEXTS, "people", "keywords", "campaigns", "event_date", "consent"})
+REVIEW_TEXTS = {"title": "title", "summary": "summary", "credit": "credit_line"}
+REVIEW_TEXTS |= {"usage_terms": "usage_terms"}
+REVIEW_FIELDS = frozenset(
+    {*REVIEW_TEXTS, "people", "keywords", "campaigns", "featured", "decision", "comment"}
+)
+
+
+def json_object(allowed: frozenset[str]) -> dict[str, Any]:
+    """The request's JSON object, with no fields beyond the allowed ones."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DomainError(_l("Please send a JSON object with the Content-Type application/json."))
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationError(_l("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
+    return data
+
+
+def _clean_text(value: str, field: str) -> str:
+    """Text without NUL characters, which no database column can hold."""
+    if "\x00" in value:
+        raise ValidationError(_l("The text contains characters that are not allowed."), field=field)
+    return value
+
+
+def text(data: dict[str, Any], field: str) -> str:
+    """A string field."""
+    value = data[field]
+    if not isinstance(value, str):
+        raise ValidationError(_l("Please give text."), field=field)
+    return _clean_text(value, field)
+
+
+def texts(data: dict[str, Any], field: str) -> list[str]:
+    """A list-of-strings field."""
+    value = data[field]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_l("Please give a list of texts."), field=field)
+    return [_clean_text(v, field).strip() for v in value if v.strip()]
+
+
+def flag(data: dict[str, Any], field: str) -> bool:
+    """A boolean field."""
+    value = data[field]
+    if not isinstance(value, bool):
+        raise ValidationError(_l("Please give true or false."), field=field)
+    return value
+
+
+def day(data: dict[str, Any], field: str) -> date | None:
+    """An ISO date (YYYY-MM-DD), or null."""
+    value = data[field]
+    if value is None:
+        return None
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValidationError(_l("Please give a date as YYYY-MM-DD."), field=field)
+
+
+def item_data(data: dict[str, Any], base: ItemData) -> ItemData:
+    """The item fields of a request laid over `base`; fields not sent keep their value."""
+    changes: dict[str, Any] = {ITEM_TEXTS[k]: text(data, k) for k in ITEM_TEXTS if k in data}
+    if "kind" in data:
+        changes["kind"] = text(data, "kind")
+    if "people" in data:
+        changes["people"] = "、".join(texts(data, "people"))
+    if "keywords" in data:
+        changes["keywords"] = ", ".join(texts(data, "keywords"))
+    if "campaigns" in data:
+        changes["campaigns"] = texts(data, "campaigns")
+    if "event_date" in data:
+        changes["event_date"] = day(data, "event_date")
+    if "consent" in data:
+        changes["consent_confirmed"] = flag(data, "consent")
+    return replace(base, **changes)
+
+
+def current_item_data(item: Item) -> ItemData:
+    """An item's present values, as the service's input."""
+    return ItemData(
+        kind=item.kind.value,
+        title=item.title,
+        summary=item.summary,
+        body=item.body,
+        people=item.people,
+        place=item.place,
+        event_date=item.event_date,
+        credit_line=item.credit_line,
+        usage_terms=item.usage_terms.value,
+        consent_confirmed=item.consent_confirmed,
+        keywords=item.keywords,
+        campaigns=[c.slug for c in item.campaigns],
+        contact_name=item.contact_name,
+        contact_info=item.contact_info,
+        angle=item.angle,
+        urgency=item.urgency.value,
+        link_url=item.link_url,
+    )
+
+
+def corrections(data: dict[str, Any], item: Item) -> Corrections:
+    """A curator's corrections laid over the item's present values."""
+    values = Corrections(
+        title=item.title,
+        summary=item.summary,
+        credit_line=item.credit_line,
+        usage_terms=item.usage_terms.value,
+        people=item.people,
+        keywords=item.keywords,
+        campaigns=[c.slug for c in item.campaigns],
+        featured=item.featured,
+    )
+    changes: dict[str, Any] = {REVIEW_TEXTS[k]: text(data, k) for k in REVIEW_TEXTS if k in data}
+    if "people" in data:
+        changes["people"] = "、".join(texts(data, "people"))
+    if "keywords" in data:
+        changes["keywords"] = ", ".join(texts(data, "keywords"))
+    if "campaigns" in data:
+        changes["campaigns"] = texts(data, "campaigns")
+    if "featured" in data:
+        changes["featured"] = flag(data, "featured")
+    return replace(values, **changes)
+
+
+def query_text(name: str) -> str | None:
+    """A query parameter's text, or None when absent or empty."""
+    value = request.args.get(name, "").strip()
+    return _clean_text(value, name)[:500] if value else None
+
+
+def query_int(name: str, default: int | None = None, *, maximum: int = MAX_INT) -> int | None:
+    """A positive whole-number query parameter, at most `maximum`."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= maximum):
+        raise ValidationError(
+            _l("Please give a whole number from 1 to %(n)d.", n=maximum), field=name
+        )
+    return int(raw)

@@ -1,0 +1,154 @@
+"""Models as JSON: the shapes described in kitchen.api.openapi_schemas."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from flask import url_for
+
+from kitchen.models import Campaign, Item, MediaFile, Organization, User
+from kitchen.services.items import Page
+
+LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
+RENDITION_KEYS = {"web": "web_key", "thumb": "thumb_key", "poster": "poster_key"}
+
+
+def when(value: date | datetime | None) -> str | None:
+    """An ISO 8601 date or time, or None."""
+    return value.isoformat() if value is not None else None
+
+
+def split_list(value: str) -> list[str]:
+    """A stored list (people, keywords) as separate entries."""
+    return [part.strip() for part in LIST_SEPARATORS.split(value or "") if part.strip()]
+
+
+def organization_json(org: Organization | None) -> dict[str, Any] | None:
+    """An organisation's id, name and kind."""
+    if org is None:
+        return None
+    return {"id": org.id, "name": org.name, "kind": org.kind.value}
+
+
+def user_json(user: User) -> dict[str, Any]:
+    """The caller's account."""
+    return {
+        "id": user.id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "role": user.role.value,
+        "organization": organization_json(user.organization),
+        "locale": user.locale,
+    }
+
+
+def person_ref(user: User | None) -> dict[str, Any] | None:
+    """A person named on an item: id and display name only."""
+    return {"id": user.id, "display_name": user.display_name} if user is not None else None
+
+
+def campaign_json(campaign: Campaign) -> dict[str, Any]:
+    """A campaign with its brief and period."""
+    return {
+        "slug": campaign.slug,
+        "name": campaign.name,
+        "description": campaign.description,
+        "starts_on": when(campaign.starts_on),
+        "ends_on": when(campaign.ends_on),
+        "is_open": campaign.is_open,
+    }
+
+
+def campaign_ref(campaign: Campaign) -> dict[str, str]:
+    """A campaign named on an item."""
+    return {"slug": campaign.slug, "name": campaign.name}
+
+
+def rendition_urls(media: MediaFile) -> dict[str, str]:
+    """Absolute download URLs of the file's original and of each rendition it has."""
+    names = ["original", *(name for name, key in RENDITION_KEYS.items() if getattr(media, key))]
+    return {
+        name: url_for("api.download", file_id=media.id, rendition=name, _external=True)
+        for name in names
+    }
+
+
+def file_json(media: MediaFile) -> dict[str, Any]:
+    """A stored file with its checks' findings and its renditions."""
+    return {
+        "id": media.id,
+        "item_id": media.item_id,
+        "original_name": media.original_name,
+        "mime": media.mime,
+        "media_type": media.media_type,
+        "size": media.size,
+        "sha256": media.sha256,
+        "width": media.width,
+        "height": media.height,
+        "duration": media.duration,
+        "caption": media.caption,
+        "renditions": rendition_urls(media),
+    }
+
+
+def thumb_url(item: Item) -> str | None:
+    """The first file's thumbnail, if it has one."""
+    for media in item.files:
+        if media.thumb_key:
+            return url_for("api.download", file_id=media.id, rendition="thumb", _external=True)
+    return None
+
+
+def item_summary(item: Item) -> dict[str, Any]:
+    """An item as a list shows it."""
+    return {
+        "id": item.id,
+        "kind": item.kind.value,
+        "status": item.status.value,
+        "title": item.title,
+        "summary": item.summary,
+        "organization": organization_json(item.organization),
+        "campaigns": [campaign_ref(c) for c in item.campaigns],
+        "featured": item.featured,
+        "updated_at": when(item.updated_at),
+        "thumb_url": thumb_url(item),
+        "url": url_for("api.get_item", item_id=item.id, _external=True),
+    }
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    """An item with every field, its state, campaigns and files."""
+    return {
+        **item_summary(item),
+        "body": item.body,
+        "people": split_list(item.people),
+        "keywords": split_list(item.keywords),
+        "place": item.place,
+        "event_date": when(item.event_date),
+        "credit": item.credit_line,
+        "usage_terms": item.usage_terms.value,
+        "consent": item.consent_confirmed,
+        "contact_name": item.contact_name,
+        "contact_info": item.contact_info,
+        "angle": item.angle,
+        "urgency": item.urgency.value,
+        "link_url": item.link_url,
+        "created_at": when(item.created_at),
+        "submitted_at": when(item.submitted_at),
+        "approved_at": when(item.approved_at),
+        "claimed_by": person_ref(item.claimed_by),
+        "files": [file_json(f) for f in item.files],
+    }
+
+
+def page_json(page: Page) -> dict[str, Any]:
+    """One page of items."""
+    return {
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "pages": page.pages,
+        "results": [item_summary(item) for item in page.items],
+    }

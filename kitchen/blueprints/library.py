@@ -1,0 +1,96 @@
+"""The journalists' library: Chinese search with facets, and the selection (素材篮)."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from kitchen.blueprints.guards import requires
+from kitchen.services import items, library, selections
+from kitchen.services.access import SEES_EVERYTHING, Action
+
+bp = Blueprint("library", __name__, url_prefix="/library")
+
+FILTERS = ("campaign", "kind", "org", "year", "status")
+
+
+@bp.get("/")
+@requires(Action.SEARCH)
+def search() -> ResponseReturnValue:
+    """Search box, facets with counts, chips, sort, pages; featured and latest when empty."""
+    args = request.args
+    text = args.get("q", "").strip()
+    results = library.search(
+        current_user,
+        text,
+        campaign=args.get("campaign") or None,
+        kind=args.get("kind") or None,
+        org=args.get("org", type=int),
+        year=args.get("year", type=int),
+        status=args.get("status") or None,
+        sort=args.get("sort", "relevance"),
+        page=args.get("page", 1, type=int),
+    )
+    filtered = any(args.get(name) for name in FILTERS)
+    return render_template(
+        "library/search.html",
+        results=results,
+        text=text,
+        args=args,
+        filters=FILTERS,
+        show_status=current_user.role in SEES_EVERYTHING,
+        featured=items.latest_approved(6, featured=True) if not text and not filtered else [],
+        selected=set(i.id for i in selections.entries(current_user)),
+    )
+
+
+@bp.get("/selection")
+@requires(Action.SEARCH)
+def selection() -> ResponseReturnValue:
+    """The items collected for download."""
+    return render_template("library/selection.html", entries=selections.entries(current_user))
+
+
+@bp.post("/selection")
+@requires(Action.SEARCH)
+def change_selection() -> ResponseReturnValue:
+    """Add an item, remove one, or empty the selection."""
+    item_id = request.form.get("item_id", type=int)
+    action = request.form.get("action")
+    if action == "add" and item_id:
+        selections.add(current_user, items.get_item(current_user, item_id))
+        flash(_("Added to your selection."), "success")
+    elif action == "remove" and item_id:
+        selections.remove(current_user, item_id)
+        flash(_("Removed from your selection."), "success")
+    elif action == "clear":
+        selections.clear(current_user)
+        flash(_("Your selection is empty now."), "success")
+    back = request.form.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect(url_for("library.selection"))
+
+
+@bp.get("/selection.zip")
+@requires(Action.SEARCH)
+def selection_zip() -> ResponseReturnValue:
+    """The selection as one ZIP with credits.txt, streamed as it is written."""
+    chunks = selections.zip_stream(current_user)
+    response = Response(stream_with_context(chunks), mimetype="application/zip")
+    response.headers["Content-Disposition"] = (
+        "attachment; filename=kitchen-selection.zip; "
+        "filename*=UTF-8''%E4%B8%AD%E5%A4%AE%E5%8E%A8%E6%88%BF%E7%B4%A0%E6%9D%90.zip"
+    )
+    return response

@@ -1,0 +1,158 @@
+"""Search facade: what the app hands in, what it gets back, and the backend protocol.
+
+Nothing here knows Flask, the database or Whoosh; `open_backend` returns the Whoosh backend, and a
+PostgreSQL backend can later implement the same `SearchBackend` protocol.
+
+Visibility (access scoping) is expressed by two SearchQuery fields that combine with OR:
+
+* ``statuses``: items in one of these states are visible (None: no restriction at all);
+* ``visible_org_statuses = (organisation, states)``: items of that organisation in one of those
+  states are visible as well.
+
+A contributor of organisation X therefore searches with ``statuses={"approved"}`` and
+``visible_org_statuses=("X", ALL_STATES)``: all approved items, plus every item of X. The
+``status`` field is a user's facet filter and applies on top (AND), like campaign or kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+
+FACET_NAMES = ("campaign", "kind", "organization", "year", "status")
+SORTS = ("relevance", "newest")
+
+
+@dataclass
+class SearchDocument:
+    """The searchable view of one item, built by the app."""
+
+    id: int
+    kind: str
+    title: str
+    summary: str
+    body: str
+    people: str
+    keywords: str
+    place: str
+    campaigns: list[str]
+    organization: str
+    status: str
+    event_date: date | None
+    approved_at: datetime | None
+    created_at: datetime
+    featured: bool = False
+    thumb_key: str | None = None
+
+
+@dataclass
+class SearchQuery:
+    """What a user asked for: text, facet filters, visibility scope, sort and page."""
+
+    text: str = ""
+    campaign: str | None = None
+    kind: str | None = None
+    organization: str | None = None
+    year: int | None = None
+    status: str | None = None
+    statuses: set[str] | None = None
+    visible_org_statuses: tuple[str, set[str]] | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    facets: bool = True
+
+
+@dataclass
+class Hit:
+    """One result: the item id, its score, and HTML-safe title and snippet with <mark>s."""
+
+    id: int
+    score: float
+    title_html: str
+    snippet_html: str
+    thumb_key: str | None = None
+
+
+@dataclass
+class SearchResults:
+    """One page of hits, the total, and facet counts over all matching items."""
+
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        """Number of pages for the total."""
+        return max(1, -(-self.total // self.per_page))
+
+
+ProgressCallback = Callable[[int], None]
+
+
+class SearchBackend(Protocol):
+    """What any search engine behind the facade provides."""
+
+    def index(self, docs: Iterable[SearchDocument]) -> int:
+        """Add or replace documents; return how many were written."""
+        ...
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Remove documents by id (unknown ids are ignored)."""
+        ...
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Answer a query; never raises on user input."""
+        ...
+
+    def rebuild(
+        self, docs: Iterable[SearchDocument], progress: ProgressCallback | None = None
+    ) -> int:
+        """Replace the whole index with these documents; return the count."""
+        ...
+
+    def count(self) -> int:
+        """Number of indexed documents."""
+        ...
+
+    def clear(self) -> None:
+        """Remove every document."""
+        ...
+
+
+class SearchService:
+    """What the app's services call: one item at a time, or a full rebuild."""
+
+    def __init__(self, backend: SearchBackend) -> None:
+        self.backend = backend
+
+    def index_item(self, doc: SearchDocument) -> None:
+        """Add or replace one item."""
+        self.backend.index([doc])
+
+    def remove_item(self, item_id: int) -> None:
+        """Remove one item."""
+        self.backend.remove([item_id])
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Search; see SearchQuery for the visibility rules."""
+        return self.backend.search(query)
+
+    def rebuild(
+        self, docs: Iterable[SearchDocument], progress: ProgressCallback | None = None
+    ) -> int:
+        """Rebuild the index from all items; searches keep working meanwhile."""
+        return self.backend.rebuild(docs, progress)
+
+
+def open_backend(path: Path) -> SearchBackend:
+    """Open the Whoosh backend in that folder, creating the index if missing."""
+    from kitchen.search.whoosh_backend import WhooshBackend
+
+    return WhooshBackend(Path(path))

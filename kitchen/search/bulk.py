@@ -1,0 +1,200 @@
+"""Writing documents: locked commits for updates, and parallel segment building for rebuilds."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import random
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex, LockError
+from whoosh.writing import SegmentWriter
+
+from kitchen.search import SearchDocument
+from kitchen.search.codec import ArrayCodec
+from kitchen.search.segments import SegmentBuilder
+
+log = logging.getLogger(__name__)
+
+SEGMENT_DOCS = 5000  # documents per bulk segment: bounds a worker's memory (~150 MB)
+BATCH_DOCS = 200  # documents per job handed to a worker
+PARALLEL_MIN_DOCS = 1000  # below this, starting worker processes costs more than it saves
+
+
+def locked_writer(ix: FileIndex, timeout: float) -> SegmentWriter:
+    """Open a writer, retrying with jittered backoff while another process holds the lock."""
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            return SegmentWriter(ix, codec=ArrayCodec())
+        except LockError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.25)
+
+
+def commit(writer: SegmentWriter, new_segments: list, delete_ids: Iterable[int] = ()) -> None:
+    """Delete documents by id, add built segments, merge small segments, commit and unlock."""
+    try:
+        for doc_id in delete_ids:
+            writer.delete_by_term("id", str(doc_id))
+        kept = writer._merge_segments(None, None, None)  # Whoosh's MERGE_SMALL policy
+        if writer._added:  # segments merged above were rewritten into the writer's own
+            kept.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(kept + new_segments)
+        writer._finish()
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def write_documents(ix: FileIndex, docs: list[SearchDocument], timeout: float) -> None:
+    """Add or replace documents in a live index (in this process, under its write lock)."""
+    writer = locked_writer(ix, timeout)
+    try:
+        segments = build_in_process(ix.storage, ix.indexname, ix.schema, iter(docs))
+    except BaseException:
+        writer.cancel()
+        raise
+    commit(writer, segments, {d.id for d in docs})
+
+
+def build_in_process(
+    storage, indexname: str, schema, docs: Iterator[SearchDocument], progress=None
+) -> list:
+    """Build segments of up to SEGMENT_DOCS documents here; return them."""
+    segments, done = [], 0
+    while batch := list(islice(docs, SEGMENT_DOCS)):
+        builder = SegmentBuilder(storage, indexname, schema)
+        for doc in batch:
+            builder.add(doc)
+        segments.append(builder.finish())
+        done += len(batch)
+        if progress:
+            progress(done)
+    return segments
+
+
+def build_segments(
+    ix: FileIndex,
+    docs: Iterable[SearchDocument],
+    procs: int,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list, int]:
+    """Build segments for all docs, in worker processes when there are many; return them."""
+    stream = iter(docs)
+    head = list(islice(stream, PARALLEL_MIN_DOCS))
+    if procs <= 1 or len(head) < PARALLEL_MIN_DOCS:
+        chained = _chain(head, stream)
+        counter = _Counter(chained)
+        segments = build_in_process(ix.storage, ix.indexname, ix.schema, counter, progress)
+        return segments, counter.count
+    return _build_in_workers(ix, _chain(head, stream), procs, progress)
+
+
+def _chain(head: list, rest: Iterator) -> Iterator:
+    yield from head
+    yield from rest
+
+
+class _Counter:
+    """Counts what passes through an iterator."""
+
+    def __init__(self, items: Iterator) -> None:
+        self.items, self.count = items, 0
+
+    def __iter__(self) -> Iterator:
+        return self
+
+    def __next__(self) -> object:
+        item = next(self.items)
+        self.count += 1
+        return item
+
+
+def _build_in_workers(ix: FileIndex, docs: Iterator, procs: int, progress) -> tuple[list, int]:
+    # spawn, not fork: the app may have threads and open database connections.
+    context = multiprocessing.get_context("spawn")
+    jobs = context.Queue(maxsize=procs * 2)  # back-pressure: the reader never runs far ahead
+    results = context.Queue()
+    path = ix.storage.folder
+    workers = [
+        context.Process(target=_worker, args=(path, ix.indexname, jobs, results), daemon=True)
+        for _ in range(procs)
+    ]
+    for worker in workers:
+        worker.start()
+    count = 0
+    try:
+        while batch := list(islice(docs, BATCH_DOCS)):
+            _put(jobs, batch, workers)
+            count += len(batch)
+            if progress:
+                progress(count)
+        for _ in workers:
+            _put(jobs, None, workers)
+        segments = _collect(results, workers)
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+    return segments, count
+
+
+def _put(jobs, item, workers) -> None:
+    while True:
+        try:
+            jobs.put(item, timeout=1.0)
+            return
+        except queue.Full:
+            if not all(w.is_alive() for w in workers):
+                raise RuntimeError("a search indexing worker died") from None
+
+
+def _collect(results, workers) -> list:
+    segments, finished = [], 0
+    while finished < len(workers):
+        try:
+            kind, payload = results.get(timeout=1.0)
+        except queue.Empty:
+            if not any(w.is_alive() for w in workers) and results.empty():
+                raise RuntimeError("search indexing workers exited early") from None
+            continue
+        if kind == "error":
+            raise RuntimeError(f"search indexing worker failed:\n{payload}")
+        if kind == "segment":
+            segments.append(payload)
+        else:
+            finished += 1
+    return segments
+
+
+def _worker(path: str, indexname: str, jobs, results) -> None:
+    """Worker process: build segments from batches until told to stop."""
+    try:
+        storage = FileStorage(path)
+        schema = storage.open_index(indexname).schema
+        builder = SegmentBuilder(storage, indexname, schema)
+        while (batch := jobs.get()) is not None:
+            for doc in batch:
+                builder.add(doc)
+            if builder.doc_count >= SEGMENT_DOCS:
+                results.put(("segment", builder.finish()))
+                builder = SegmentBuilder(storage, indexname, schema)
+        segment = builder.finish()
+        if segment is not None:
+            results.put(("segment", segment))
+        results.put(("done", os.getpid()))
+    except BaseException:
+        results.put(("error", traceback.format_exc()))

@@ -1,0 +1,150 @@
+"""Per-segment arrays for filtering, facet counting, sorting and ranking, cached by segment id.
+
+A Whoosh segment never changes once written (deletions aside, which are read fresh on every
+search), so its facet columns are decoded once per process into integer codes. Filtering is then
+a comparison over an array and counting a facet is one `np.bincount` over the matching documents,
+instead of Whoosh's `groupedby`, which walks every hit in Python.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.reading import SegmentReader
+from whoosh.util.numeric import byte_to_length
+
+from kitchen.search import SearchQuery
+from kitchen.search.schema import FACETS, MULTI_SEPARATOR
+
+_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+class FacetColumn:
+    """One facet of one segment: value names and, per (document, value) pair, their codes."""
+
+    def __init__(self, raw: list[bytes | None], multi: bool) -> None:
+        codes: dict[str, int] = {}
+        docs: list[int] = []
+        values: list[int] = []
+        for docnum, data in enumerate(raw):
+            text = data.decode("utf-8") if data else ""
+            for value in text.split(MULTI_SEPARATOR) if multi else (text,):
+                if value:
+                    docs.append(docnum)
+                    values.append(codes.setdefault(value, len(codes)))
+        self.names = list(codes)
+        self.codes = codes
+        self.docs = np.array(docs, dtype=np.int64)
+        self.values = np.array(values, dtype=np.int64)
+
+    def docs_with(self, value: str, size: int) -> np.ndarray:
+        """Mask of the documents having that value."""
+        mask = np.zeros(size, dtype=bool)
+        code = self.codes.get(value)
+        if code is not None:
+            mask[self.docs[self.values == code]] = True
+        return mask
+
+    def docs_with_any(self, values: set[str], size: int) -> np.ndarray:
+        """Mask of the documents having one of those values."""
+        mask = np.zeros(size, dtype=bool)
+        codes = [self.codes[v] for v in values if v in self.codes]
+        if codes:
+            mask[self.docs[np.isin(self.values, codes)]] = True
+        return mask
+
+    def count(self, mask: np.ndarray) -> dict[str, int]:
+        """Count values over the documents in mask."""
+        hits = np.bincount(self.values[mask[self.docs]], minlength=len(self.names))
+        return {name: int(n) for name, n in zip(self.names, hits, strict=True) if n}
+
+
+class SegmentView:
+    """Decoded per-document data of one segment."""
+
+    def __init__(self, reader: SegmentReader) -> None:
+        self.size = reader.doc_count_all()
+        self.facets = {
+            name: FacetColumn(_column(reader, name), multi=name == "campaign") for name in FACETS
+        }
+        self.recency = np.array(_column(reader, "recency"), dtype=np.int64)
+        self.word_lengths = _word_lengths(reader, self.size)
+
+    def live(self, reader: SegmentReader) -> np.ndarray:
+        """Mask of the documents not deleted (deletions change without a new segment)."""
+        mask = np.ones(self.size, dtype=bool)
+        deleted = list(reader.segment().deleted_docs())
+        if deleted:
+            mask[deleted] = False
+        return mask
+
+    def filter_mask(self, query: SearchQuery) -> np.ndarray | None:
+        """Mask of documents passing the facet filters and visibility; None if no filter."""
+        mask: np.ndarray | None = None
+        wanted = {
+            "campaign": query.campaign,
+            "kind": query.kind,
+            "organization": query.organization,
+            "year": None if query.year is None else str(query.year),
+            "status": query.status,
+        }
+        for name, value in wanted.items():
+            if value is not None:
+                part = self.facets[name].docs_with(value, self.size)
+                mask = part if mask is None else mask & part
+        visible = self.visible_mask(query)
+        if visible is not None:
+            mask = visible if mask is None else mask & visible
+        return mask
+
+    def visible_mask(self, query: SearchQuery) -> np.ndarray | None:
+        """Mask of documents the asker may see: statuses, OR the organisation rule."""
+        if query.statuses is None:
+            return None
+        status = self.facets["status"]
+        mask = status.docs_with_any(set(query.statuses), self.size)
+        if query.visible_org_statuses is not None:
+            org, statuses = query.visible_org_statuses
+            own = self.facets["organization"].docs_with(org, self.size)
+            mask |= own & status.docs_with_any(set(statuses), self.size)
+        return mask
+
+    def count_facets(self, mask: np.ndarray, totals: dict[str, dict[str, int]]) -> None:
+        """Add this segment's facet counts over mask into totals."""
+        for name, column in self.facets.items():
+            bucket = totals.setdefault(name, {})
+            for value, n in column.count(mask).items():
+                bucket[value] = bucket.get(value, 0) + n
+
+
+def _column(reader: SegmentReader, name: str) -> list:
+    return list(reader.column_reader(name, translate=False))
+
+
+def _word_lengths(reader: SegmentReader, size: int) -> np.ndarray:
+    perdoc = reader._perdoc  # the length column is Whoosh's own, stored one byte per document
+    if not perdoc.has_column("_words_len"):
+        return np.ones(size, dtype=np.float32)
+    raw = np.array(list(perdoc.column_reader("_words_len", LENGTHS_COLUMN)), dtype=np.int64)
+    return _BYTE_LENGTHS[raw]
+
+
+class ViewCache:
+    """SegmentViews by segment id, dropping those of segments no longer in the index."""
+
+    def __init__(self) -> None:
+        self._views: dict[str, SegmentView] = {}
+
+    def get(self, reader: SegmentReader) -> SegmentView:
+        """The view of a segment, built on first use."""
+        segid = reader.segment().segment_id()
+        view = self._views.get(segid)
+        if view is None:
+            view = self._views[segid] = SegmentView(reader)
+        return view
+
+    def retain(self, segment_ids: set[str]) -> None:
+        """Forget views of segments not listed (merged away or from an old generation)."""
+        for segid in list(self._views):
+            if segid not in segment_ids:
+                del self._views[segid]

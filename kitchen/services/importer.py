@@ -1,0 +1,143 @@
+"""Bulk import from JSON Lines, for moving an existing library in.
+
+One item a line: kind, title, summary, body, people, keywords, campaigns (slugs), org (name),
+credit, event_date, status (and optionally place, usage_terms). Unknown organisations and
+campaigns are created and reported; a bad line is reported with its number and skipped, the good
+lines are kept; approved items are searchable when the import returns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from kitchen.extensions import db
+from kitchen.models import Campaign, Item, ItemStatus, Organization, OrgKind, User, utcnow
+from kitchen.services import audit, indexing, submission, validation
+from kitchen.services.errors import DomainError
+
+BATCH = 500
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    imported: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    new_orgs: list[str] = field(default_factory=list)
+    new_campaigns: list[str] = field(default_factory=list)
+
+
+class _Lookups:
+    """Organisations and campaigns by name/slug, created on first sight."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.orgs = {o.name: o for o in db.session.scalars(select(Organization))}
+        self.campaigns = {c.slug: c for c in db.session.scalars(select(Campaign))}
+
+    def org(self, name: str) -> Organization:
+        name = validation.text(name, "org", max_len=120, required=True)
+        if name not in self.orgs:
+            self.orgs[name] = Organization(name=name, kind=OrgKind.PROVINCIAL, region="")
+            db.session.add(self.orgs[name])
+            self.report.new_orgs.append(name)
+        return self.orgs[name]
+
+    def campaign(self, slug: str) -> Campaign:
+        slug = validation.text(slug, "campaigns", max_len=64, required=True).lower()
+        if slug not in self.campaigns:
+            self.campaigns[slug] = Campaign(slug=slug, name=slug, is_open=False)
+            db.session.add(self.campaigns[slug])
+            self.report.new_campaigns.append(slug)
+        return self.campaigns[slug]
+
+
+def _listish(value: object) -> str:
+    """A list or a comma-separated string, as one comma-separated string."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value or "")
+
+
+def _item(record: dict, lookups: _Lookups, actor: User) -> Item:
+    """Check one record and build its item (not yet committed)."""
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    event = record.get("event_date")
+    data = submission.ItemData(
+        kind=str(record.get("kind", "")),
+        title=str(record.get("title", "")),
+        summary=str(record.get("summary") or ""),
+        body=str(record.get("body") or ""),
+        people=_listish(record.get("people")),
+        place=str(record.get("place") or ""),
+        event_date=date.fromisoformat(str(event)) if event else None,
+        credit_line=str(record.get("credit") or ""),
+        usage_terms=str(record.get("usage_terms") or "with_credit"),
+        keywords=_listish(record.get("keywords")),
+        consent_confirmed=True,
+        contact_name=str(record.get("contact_name") or "-"),
+        contact_info=str(record.get("contact_info") or "-"),
+    )
+    values = submission.clean_fields(data)
+    status = validation.choice(str(record.get("status") or "approved"), ItemStatus, "status")
+    org = lookups.org(str(record.get("org", "")))
+    campaigns = [lookups.campaign(s) for s in record.get("campaigns") or []]
+    item = Item(organization=org, submitter_id=actor.id, status=status, **values)
+    item.campaigns = campaigns
+    if status != ItemStatus.DRAFT:
+        item.submitted_at = utcnow()
+    if status == ItemStatus.APPROVED:
+        item.approved_at = utcnow()
+    return item
+
+
+def import_lines(
+    lines: Iterable[str], actor: User, progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    """Import every good line; report the bad ones by line number."""
+    report = ImportReport()
+    lookups = _Lookups(report)
+    batch: list[Item] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            with db.session.no_autoflush:
+                item = _item(json.loads(line), lookups, actor)
+        except (ValueError, TypeError, DomainError) as exc:
+            message = str(exc.message) if isinstance(exc, DomainError) else str(exc)
+            field_name = getattr(exc, "field", None)
+            report.errors.append((number, f"{field_name}: {message}" if field_name else message))
+            continue
+        db.session.add(item)
+        batch.append(item)
+        if len(batch) >= BATCH:
+            report.imported += _flush(batch, actor)
+            if progress:
+                progress(report.imported)
+    report.imported += _flush(batch, actor)
+    if progress:
+        progress(report.imported)
+    return report
+
+
+def _flush(batch: list[Item], actor: User) -> int:
+    """Commit a batch, audit it, and index it in one write."""
+    if not batch:
+        return 0
+    db.session.flush()
+    audit.record(actor, "item.import", "item", None, {"ids": [i.id for i in batch]})
+    db.session.commit()
+    indexing.index_many(batch)
+    count = len(batch)
+    for item in batch:  # keep memory flat over a large import
+        db.session.expunge(item)
+    batch.clear()
+    return count

@@ -1,0 +1,128 @@
+"""API tokens: create, list, revoke, and authenticate a Bearer token with rate limiting."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from kitchen.extensions import db
+from kitchen.models import ApiToken, LoginAttempt, User, utcnow
+from kitchen.services import audit, validation
+from kitchen.services.errors import DomainError, NotFound, RateLimited
+
+PREFIX = "kit_"
+# Failed token attempts share the login_attempt table, under this marker instead of an e-mail
+# address (it is not a valid one, so it never names an account).
+FAILED_TOKEN_MARKER = "api-token"
+# last_used_at is written at most this often, so reading the API does not write on every call.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class Unauthenticated(DomainError):
+    """No credentials were sent with an API request."""
+
+    status = 401
+    code = "unauthorized"
+
+    @classmethod
+    def default_message(cls) -> object:
+        return _l("Please send an API token in the Authorization header.")
+
+
+class InvalidToken(Unauthenticated):
+    """The token is unknown, revoked, or its account is disabled."""
+
+    code = "invalid_token"
+
+    @classmethod
+    def default_message(cls) -> object:
+        return _l("The API token is not valid, was revoked, or its account is disabled.")
+
+
+def hash_token(plain: str) -> str:
+    """The stored form of a token: its SHA-256 in hex."""
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()
+
+
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for the user; the plain value is returned once and never stored."""
+    name = validation.text(name, "name", max_len=80, required=True)
+    plain = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=hash_token(plain),
+        prefix=plain[: len(PREFIX) + 4],
+        last4=plain[-4:],
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record(user, "token.create", "api_token", token.id, {"name": name})
+    db.session.commit()
+    return token, plain
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked ones included."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id)
+    return list(db.session.scalars(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens (another user's token is NotFound)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound()
+    if not token.is_revoked:
+        token.revoked_at = utcnow()
+        audit.record(user, "token.revoke", "api_token", token.id, {"name": token.name})
+        db.session.commit()
+    return token
+
+
+def _recent_failures(address: str) -> int:
+    """Failed token attempts from this address inside the login window."""
+    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    query = select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.email == FAILED_TOKEN_MARKER,
+        LoginAttempt.address == address,
+        LoginAttempt.created_at >= since,
+    )
+    return db.session.scalar(query) or 0
+
+
+def _check_rate(address: str) -> None:
+    """Refuse an address that sent too many bad tokens lately, before looking at the token."""
+    cfg = current_app.config
+    if _recent_failures(address) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
+        minutes = max(1, cfg["LOGIN_WINDOW_SECONDS"] // 60)
+        raise RateLimited(
+            _l("Too many invalid API tokens. Please wait %(n)d minutes and try again.", n=minutes)
+        )
+
+
+def authenticate(plain: str, address: str) -> tuple[User, ApiToken]:
+    """The active user and token for a Bearer value; failures are recorded and rate-limited."""
+    address = (address or "unknown")[:64]
+    _check_rate(address)
+    token = None
+    if plain.startswith(PREFIX) and len(plain) <= 128:
+        token = db.session.scalars(
+            select(ApiToken).where(ApiToken.token_hash == hash_token(plain))
+        ).first()
+    if token is None or token.is_revoked:
+        db.session.add(LoginAttempt(email=FAILED_TOKEN_MARKER, address=address))
+        db.session.commit()
+        raise InvalidToken()
+    if not token.user.is_active:
+        raise InvalidToken()
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user, token
