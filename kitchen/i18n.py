@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, session
+from flask import Flask, g, request, session
 from flask_login import current_user
 
 from kitchen.extensions import babel
@@ -22,6 +22,10 @@ def select_locale() -> str:
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
+    if request.path.startswith("/api/"):  # API clients say what they read; pages default to zh
+        best = request.accept_languages.best_match(["zh", "zh-CN", "en"])
+        if best:
+            return "en" if best == "en" else "zh_CN"
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -1,18 +1,26 @@
-"""Who is calling the API: a Bearer token (Flask-Login's request loader) or the session cookie."""
+"""Who is calling the API: the holder of a Bearer token, or the signed-in browser's user.
+
+A Bearer header, when sent, is the credential: the token's user becomes Flask-Login's user for
+this request (`g._login_user`, where Flask-Login keeps it) and the session is not read, so an
+explicit token is never overridden by a cookie. Flask-Login's `request_loader` is not used for
+this: it is consulted only when the session names no user, and not at all when "strong" session
+protection discards a session, so a valid token would sometimes be ignored.
+
+Without a Bearer header, the session cookie decides, and unsafe methods need the page's CSRF
+token in the X-CSRFToken header, as forms do.
+"""
 
 from __future__ import annotations
 
 from flask import current_app, g, request
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from kitchen.api import bp
-from kitchen.extensions import csrf, login_manager
-from kitchen.models import User
+from kitchen.extensions import csrf
 from kitchen.services import tokens
-from kitchen.services.errors import DomainError, NotFound
+from kitchen.services.errors import NotFound
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 # Ids beyond a 32-bit integer cannot exist; refusing them early keeps the database from erroring.
@@ -28,47 +36,19 @@ def bearer_token() -> str | None:
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
-def load_user_from_token(req: object) -> User | None:
-    """Flask-Login's request loader: the token's user, on API routes only.
-
-    Failures are kept in `g` and answered by `authenticate` below: an exception raised here
-    would be raised again each time `current_user` is read, even while rendering the error.
-    """
-    plain = bearer_token()
-    if request.blueprint != bp.name or plain is None or g.get("api_authenticating"):
-        # Re-entered when an error message is translated during the check: the translation
-        # asks for the user's locale, and there is no user yet.
-        return None
-    g.api_authenticating = True
-    try:
-        user, token = tokens.authenticate(plain, request.remote_addr or "")
-    except DomainError as exc:
-        g.api_auth_error = exc
-        return None
-    finally:
-        g.api_authenticating = False
-    g.api_token = token
-    return user
-
-
-@bp.record_once
-def _install_request_loader(state: BlueprintSetupState) -> None:
-    """Let Flask-Login ask for a Bearer token when the session names no user."""
-    login_manager.request_loader(load_user_from_token)
-
-
 @bp.before_request
 def authenticate() -> ResponseReturnValue | None:
     """Every API route but the description needs a user; cookie users also need a CSRF token."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    user = current_user._get_current_object()  # runs the loaders once for this request
-    error = g.get("api_auth_error")
-    if error is not None:
-        raise error
-    if not user.is_authenticated:
+    plain = bearer_token()
+    if plain is not None:
+        g.api_token_sent = True
+        user, token = tokens.authenticate(plain, request.remote_addr or "")
+        g._login_user, g.api_token = user, token
+    elif not current_user.is_authenticated:
         raise tokens.Unauthenticated()
-    if g.get("api_token") is None and current_app.config.get("WTF_CSRF_ENABLED", True):
+    elif current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()  # the session cookie came with the request: it must be the user's page
     if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
         raise NotFound()
@@ -80,7 +60,7 @@ def _challenge(response: Response) -> Response:
     """A 401 tells the client how to authenticate (RFC 6750)."""
     if response.status_code == 401:
         challenge = 'Bearer realm="kitchen"'
-        if isinstance(g.get("api_auth_error"), tokens.InvalidToken):
+        if g.get("api_token_sent"):
             challenge += ', error="invalid_token"'
         response.headers["WWW-Authenticate"] = challenge
     return response

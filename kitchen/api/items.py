@@ -31,9 +31,6 @@ MAX_PER_PAGE = 100
 def create_item() -> ResponseReturnValue:
     """A new draft of the caller's organisation."""
     data = payloads.json_object(payloads.ITEM_FIELDS | {"kind"})
-    if "kind" not in data or "title" not in data:
-        missing = "kind" if "kind" not in data else "title"
-        raise ValidationError(_l("This field is required."), field=missing)
     values = payloads.item_data(data, submission.ItemData(kind="", title=""))
     item = submission.create_item(current_user, values)
     return jsonify(item_json(item)), 201

@@ -11,17 +11,6 @@ Schema = dict[str, Any]
 MAX_ID = 2**31 - 1
 DECISIONS = ["approve", "request_changes", "reject", "withdraw", "reinstate"]
 
-ERRORS = {
-    400: ("BadRequest", "The request is malformed (not JSON, no file, or a missing CSRF token)."),
-    401: ("Unauthorized", "No token, or an unknown or revoked one, or a disabled account."),
-    403: ("Forbidden", "The caller's role may not do this."),
-    404: ("NotFound", "It does not exist, or is outside the caller's scope."),
-    409: ("Conflict", "The item's state does not allow this, or another curator holds it."),
-    413: ("TooLarge", "The upload is larger than allowed."),
-    422: ("Invalid", "A field is missing, too long, of the wrong type or not allowed."),
-    429: ("RateLimited", "Too many invalid tokens from this address; wait and try again."),
-}
-
 
 def ref(name: str) -> Schema:
     """A reference to a component schema."""
@@ -52,15 +41,24 @@ URL: Schema = {"type": "string", "format": "uri"}
 TIME: Schema = nullable({"type": "string", "format": "date-time"})
 DAY: Schema = nullable({"type": "string", "format": "date"})
 
+NOT_BLANK = r"\S"
+# What each kind needs besides a title and a credit line (the service says the same).
+NEEDS_BY_KIND = {ItemKind.STORY: ["body"], ItemKind.LEAD: ["contact_name", "contact_info"]}
+
 ITEM_INPUT: dict[str, Schema] = {
-    "title": {"type": "string", "maxLength": 200},
+    "title": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK},
     "summary": {"type": "string", "maxLength": 2000},
     "body": {"type": "string", "maxLength": 100_000},
     "people": {**TEXTS, "description": "Names of the people shown or quoted."},
     "keywords": TEXTS,
     "place": {"type": "string", "maxLength": 200},
     "event_date": DAY,
-    "credit": {"type": "string", "maxLength": 200, "description": "The credit line."},
+    "credit": {
+        "type": "string",
+        "maxLength": 200,
+        "pattern": NOT_BLANK,
+        "description": "The credit line, e.g. 某某科协 摄/张三.",
+    },
     "usage_terms": enum(UsageTerms),
     "consent": {**BOOL, "description": "The people shown agreed to publication."},
     "campaigns": {**TEXTS, "description": "Slugs of open campaigns the item answers."},
@@ -68,7 +66,12 @@ ITEM_INPUT: dict[str, Schema] = {
     "contact_info": {"type": "string", "maxLength": 200, "description": "Leads only."},
     "angle": {"type": "string", "maxLength": 2000, "description": "Leads only."},
     "urgency": enum(Urgency),
-    "link_url": {"type": "string", "maxLength": 500, "description": "Products: a web address."},
+    "link_url": {
+        "type": "string",
+        "maxLength": 500,
+        "pattern": r"^$|^https?://[^\s/$.?#][^\s]*$",
+        "description": "Products: a web address (http or https).",
+    },
 }
 
 CORRECTABLE = ("title", "summary", "credit", "usage_terms", "people", "keywords")
@@ -156,7 +159,9 @@ SCHEMAS: dict[str, Schema] = {
                 {
                     "code": {**TEXT, "examples": ["not_found", "invalid", "invalid_token"]},
                     "message": {**TEXT, "description": "For people, in the UI language."},
-                }
+                    "field": {**TEXT, "description": "The input field at fault, when known."},
+                },
+                required=["code", "message"],
             )
         }
     ),
@@ -199,8 +204,18 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "ItemCreate": obj(
         {"kind": enum(ItemKind), **ITEM_INPUT},
-        required=["kind", "title"],
+        required=["kind", "title", "credit"],
         additionalProperties=False,
+        allOf=[
+            {
+                "if": {"properties": {"kind": {"const": kind.value}}},
+                "then": {
+                    "required": needs,
+                    "properties": {name: {"pattern": NOT_BLANK} for name in needs},
+                },
+            }
+            for kind, needs in NEEDS_BY_KIND.items()
+        ],
     ),
     "ItemUpdate": obj(ITEM_INPUT, required=[], additionalProperties=False),
     "Review": obj(
@@ -248,66 +263,3 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
 }
-
-
-def _id_param(name: str, description: str) -> Schema:
-    """A path parameter naming a row by id."""
-    schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "schema": schema,
-        "description": description,
-    }
-
-
-def _query(name: str, schema: Schema, description: str) -> Schema:
-    """An optional query parameter."""
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "schema": schema,
-        "description": description,
-    }
-
-
-PARAMETERS: dict[str, Schema] = {
-    "ItemId": _id_param("item_id", "The item's id."),
-    "FileId": _id_param("file_id", "The file's id."),
-    "Page": _query("page", {"type": "integer", "minimum": 1, "maximum": 10_000}, "Page number."),
-    "SearchPage": _query("page", {"type": "integer", "minimum": 1, "maximum": 500}, "Page number."),
-    "PerPage": _query(
-        "per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Results per page."
-    ),
-    "Kind": _query("kind", enum(ItemKind), "Only items of this kind."),
-    "Org": _query("org", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Organisation id."),
-    "Campaign": _query("campaign", {"type": "string", "maxLength": 64}, "Campaign slug."),
-}
-
-
-def _error_response(description: str, status: int) -> Schema:
-    """An error answer: JSON with a code and a message; 401 also names the scheme."""
-    response: Schema = {
-        "description": description,
-        "content": {"application/json": {"schema": ref("Error")}},
-    }
-    if status == 401:
-        response["headers"] = {
-            "WWW-Authenticate": {
-                "description": 'Bearer realm="kitchen", with error="invalid_token" for a bad one.',
-                "schema": {"type": "string"},
-            }
-        }
-    return response
-
-
-RESPONSES: dict[str, Schema] = {
-    name: _error_response(description, status) for status, (name, description) in ERRORS.items()
-}
-
-
-def errors(*statuses: int) -> dict[str, Schema]:
-    """References to the error responses of these statuses."""
-    return {str(s): {"$ref": f"#/components/responses/{ERRORS[s][0]}"} for s in statuses}

@@ -43,10 +43,15 @@ def wants_json() -> bool:
     )
 
 
-def error_response(status: int, code: str, message: str) -> ResponseReturnValue:
-    """Answer an error as JSON or as the error page."""
+def error_response(
+    status: int, code: str, message: str, field: str | None = None
+) -> ResponseReturnValue:
+    """Answer an error as JSON (naming the field at fault, if any) or as the error page."""
     if wants_json():
-        return jsonify({"error": {"code": code, "message": message}}), status
+        body: dict[str, object] = {"code": code, "message": message}
+        if field:
+            body["field"] = field
+        return jsonify({"error": body}), status
     template = f"errors/{status}.html" if status in (403, 404, 413, 500) else "errors/generic.html"
     return render_template(template, status=status, message=message), status
 
@@ -57,7 +62,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> ResponseReturnValue:
         db.session.rollback()
-        return error_response(exc.status, exc.code, str(exc.message))
+        return error_response(exc.status, exc.code, str(exc.message), exc.field)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> ResponseReturnValue:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -107,41 +108,62 @@ def credits_text(items: list[Item]) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """What the ZIP needs of one file, read before streaming starts."""
+
+    item_id: int
+    file_id: int
+    path_in_zip: str
+    storage_key: str
+
+
 def zip_stream(user: User) -> Iterator[bytes]:
     """The selection as a ZIP, produced piece by piece in constant memory; downloads logged."""
     items = entries(user)
     if not items:
         raise NotFound(_l("Your selection is empty."))
-    return _zip_chunks(user, items)
+    credits = credits_text(items).encode("utf-8")
+    files = [
+        _Entry(
+            item.id,
+            media.id,
+            f"{item.id}-{_safe(item.title)}/{media.original_name}",
+            media.storage_key,
+        )
+        for item in items
+        for media in item.files
+    ]
+    return _zip_chunks(user.id, credits, files)
 
 
-def _zip_chunks(user: User, items: list[Item]) -> Iterator[bytes]:
+def _zip_chunks(user_id: int, credits: bytes, files: list[_Entry]) -> Iterator[bytes]:
     pipe = _Pipe()
     store = uploads.storage()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        archive.writestr("credits.txt", credits_text(items).encode("utf-8"))
+        archive.writestr("credits.txt", credits)
         yield pipe.drain()
-        for item in items:
-            for media in item.files:
-                info = zipfile.ZipInfo(f"{item.id}-{_safe(item.title)}/{media.original_name}")
-                with (
-                    store.open(media.storage_key) as source,
-                    archive.open(info, "w", force_zip64=True) as target,
-                ):
-                    while block := source.read(CHUNK):
-                        target.write(block)
-                        yield pipe.drain()
-                db.session.add(
-                    DownloadEvent(
-                        user_id=user.id,
-                        item_id=item.id,
-                        file_id=media.id,
-                        rendition="original",
-                        via="zip",
-                    )
-                )
-        db.session.commit()
+        for entry in files:
+            info = zipfile.ZipInfo(entry.path_in_zip)
+            with (
+                store.open(entry.storage_key) as source,
+                archive.open(info, "w", force_zip64=True) as target,
+            ):
+                while block := source.read(CHUNK):
+                    target.write(block)
+                    yield pipe.drain()
     yield pipe.drain()
+    for entry in files:
+        db.session.add(
+            DownloadEvent(
+                user_id=user_id,
+                item_id=entry.item_id,
+                file_id=entry.file_id,
+                rendition="original",
+                via="zip",
+            )
+        )
+    db.session.commit()
 
 
 def _safe(title: str) -> str:

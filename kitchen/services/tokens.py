@@ -16,8 +16,9 @@ from kitchen.services import audit, validation
 from kitchen.services.errors import DomainError, NotFound, RateLimited
 
 PREFIX = "kit_"
-# Failed token attempts share the login_attempt table, under this marker instead of an e-mail
-# address (it is not a valid one, so it never names an account).
+# A failed token is recorded as a failed sign-in under this marker instead of an e-mail address
+# (not a valid one, so it never names an account): an address has one budget of failures,
+# whether it guesses passwords or tokens (LOGIN_MAX_FAILURES_PER_ADDRESS per LOGIN_WINDOW_SECONDS).
 FAILED_TOKEN_MARKER = "api-token"
 # last_used_at is written at most this often, so reading the API does not write on every call.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -86,12 +87,10 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
 
 
 def _recent_failures(address: str) -> int:
-    """Failed token attempts from this address inside the login window."""
+    """Failed sign-ins and token attempts from this address inside the login window."""
     since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
     query = select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.email == FAILED_TOKEN_MARKER,
-        LoginAttempt.address == address,
-        LoginAttempt.created_at >= since,
+        LoginAttempt.address == address, LoginAttempt.created_at >= since
     )
     return db.session.scalar(query) or 0
 

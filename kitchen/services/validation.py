@@ -17,6 +17,8 @@ E = TypeVar("E", bound=StrEnum)
 def text(value: str | None, field: str, *, max_len: int, required: bool = False) -> str:
     """Strip a text value and check its length."""
     cleaned = (value or "").strip()
+    if "\x00" in cleaned:  # PostgreSQL cannot store it; nobody types it
+        raise ValidationError(_l("The text contains characters that are not allowed."), field=field)
     if required and not cleaned:
         raise ValidationError(_l("This field is required."), field=field)
     if len(cleaned) > max_len:

@@ -46,9 +46,7 @@ def make_world() -> ApiWorld:
     ids = {
         "draft": factories.make_item(users["contributor"]).id,
         "submitted": factories.make_item(users["contributor"], status=ItemStatus.SUBMITTED).id,
-        "approved": factories.make_item(
-            users["other_contributor"], status=ItemStatus.APPROVED
-        ).id,
+        "approved": factories.make_item(users["other_contributor"], status=ItemStatus.APPROVED).id,
         "photos": photos.id,
         "file": media.id,
         "org": org_a.id,

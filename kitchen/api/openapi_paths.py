@@ -1,0 +1,271 @@
+"""The OpenAPI paths: every operation with its parameters, request body and responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kitchen.api.openapi_components import errors
+from kitchen.api.openapi_schemas import Schema, enum, ref
+from kitchen.models import ItemStatus
+
+READ = (401, 429)
+WRITE = (400, 401, 403, 404, 429)  # 400: a cookie-authenticated call without its CSRF token
+
+
+def json_body(schema: Schema) -> dict[str, Any]:
+    """A required JSON request body."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def answer(status: int, description: str, schema: Schema | None = None) -> dict[str, Any]:
+    """A success response, with a JSON body when a schema is given."""
+    response: dict[str, Any] = {"description": description}
+    if schema is not None:
+        response["content"] = {"application/json": {"schema": schema}}
+    return {str(status): response}
+
+
+def operation(
+    op_id: str, summary: str, tag: str, responses: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    """One operation."""
+    return {
+        "operationId": op_id,
+        "summary": summary,
+        "tags": [tag],
+        "responses": responses,
+        **extra,
+    }
+
+
+def params(*names: str) -> list[Schema]:
+    """References to shared parameters."""
+    return [{"$ref": f"#/components/parameters/{name}"} for name in names]
+
+
+def query(name: str, schema: Schema, description: str) -> Schema:
+    """An optional query parameter used by one operation."""
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def item_action(op_id: str, summary: str, statuses: tuple[int, ...], **extra: Any) -> dict:
+    """A POST on one item answering the item."""
+    responses = answer(200, "The item after the change.", ref("Item")) | errors(*statuses)
+    return {"post": operation(op_id, summary, "items", responses, **extra)}
+
+
+def _account_paths() -> dict[str, Any]:
+    """The caller and the campaigns."""
+    return {
+        "/me": {
+            "get": operation(
+                "getMe",
+                "The caller's account",
+                "account",
+                answer(200, "The account.", ref("Me")) | errors(*READ),
+            )
+        },
+        "/campaigns": {
+            "get": operation(
+                "listCampaigns",
+                "Every campaign, open ones first",
+                "account",
+                answer(200, "The campaigns.", ref("CampaignList")) | errors(*READ),
+            )
+        },
+    }
+
+
+def _item_paths() -> dict[str, Any]:
+    """Creating, reading, editing and listing items."""
+    status = query("status", enum(ItemStatus), "Only items in this state.")
+    listing = params("Kind", "Org", "Campaign", "Page", "PerPage")
+    return {
+        "/items": {
+            "get": operation(
+                "listItems",
+                "Items within the caller's scope, newest change first",
+                "items",
+                answer(200, "One page of items.", ref("ItemPage")) | errors(*READ, 422),
+                parameters=[status, *listing],
+            ),
+            "post": operation(
+                "createItem",
+                "A new draft of the caller's organisation (contributors)",
+                "items",
+                answer(201, "The draft.", ref("Item")) | errors(*WRITE, 422),
+                requestBody=json_body(ref("ItemCreate")),
+            ),
+        },
+        "/items/{item_id}": {
+            "parameters": params("ItemId"),
+            "get": operation(
+                "getItem",
+                "One item with its state, campaigns and files",
+                "items",
+                answer(200, "The item.", ref("Item")) | errors(*READ, 404),
+            ),
+            "patch": operation(
+                "updateItem",
+                "Change fields of a draft or of an item sent back",
+                "items",
+                answer(200, "The item.", ref("Item")) | errors(*WRITE, 422),
+                requestBody=json_body(ref("ItemUpdate")),
+            ),
+        },
+    }
+
+
+def _workflow_paths() -> dict[str, Any]:
+    """Moving items through review."""
+    take_over = query("take_over", {"type": "boolean"}, "Take the item from another curator.")
+    return {
+        f"/items/{{item_id}}/{name}": {"parameters": params("ItemId"), **spec}
+        for name, spec in {
+            "submit": item_action(
+                "submitItem", "Send to review once complete (contributors)", (*WRITE, 409, 422)
+            ),
+            "retract": item_action(
+                "retractItem", "Take back to draft before a decision", (*WRITE, 409)
+            ),
+            "review": item_action(
+                "reviewItem",
+                "Correct, tag, feature and decide (curators)",
+                (*WRITE, 409, 422),
+                requestBody=json_body(ref("Review")),
+            ),
+            "claim": item_action(
+                "claimItem",
+                "Take a submitted item into one's hands (curators)",
+                (*WRITE, 409),
+                parameters=[take_over],
+            ),
+            "release": item_action(
+                "releaseItem", "Let go of a claimed item (curators)", (*WRITE, 409)
+            ),
+        }.items()
+    }
+
+
+def _upload_body() -> dict[str, Any]:
+    """A multipart upload of one file."""
+    schema = {
+        "type": "object",
+        "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "caption": {"type": "string", "maxLength": 2000},
+        },
+    }
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+
+
+def _file_paths() -> dict[str, Any]:
+    """Uploading, captioning and removing an item's files."""
+    return {
+        "/items/{item_id}/files": {
+            "parameters": params("ItemId"),
+            "post": operation(
+                "uploadFile",
+                "Attach a file to an editable item (contributors)",
+                "files",
+                answer(201, "The stored file.", ref("UploadedFile")) | errors(*WRITE, 413, 422),
+                requestBody=_upload_body(),
+            ),
+        },
+        "/items/{item_id}/files/{file_id}": {
+            "parameters": params("ItemId", "FileId"),
+            "patch": operation(
+                "updateFile",
+                "Change a file's caption",
+                "files",
+                answer(200, "The file.", ref("File")) | errors(*WRITE, 422),
+                requestBody=json_body(ref("Caption")),
+            ),
+            "delete": operation(
+                "deleteFile",
+                "Remove a file from an editable item",
+                "files",
+                answer(204, "Removed.") | errors(*WRITE, 422),
+            ),
+        },
+    }
+
+
+def _download_paths() -> dict[str, Any]:
+    """Downloading a file or one of its renditions."""
+    rendition = {
+        "name": "rendition",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": ["original", "web", "thumb", "poster"]},
+        "description": "The uploaded file, or a JPEG made from it.",
+    }
+    disposition = {
+        "Content-Disposition": {
+            "description": "attachment, with the original name (RFC 5987 for Chinese names).",
+            "schema": {"type": "string"},
+        }
+    }
+    binary = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
+    ok = {"200": {"description": "The bytes.", "headers": disposition, "content": binary}}
+    return {
+        "/files/{file_id}/{rendition}": {
+            "parameters": [*params("FileId"), rendition],
+            "get": operation(
+                "downloadFile",
+                "The bytes of a file or of one of its renditions",
+                "files",
+                ok | errors(*READ, 404),
+            ),
+        },
+    }
+
+
+def _search_paths() -> dict[str, Any]:
+    """Searching the library."""
+    search_params = [
+        query("q", {"type": "string", "maxLength": 500}, "Words, in Chinese or English."),
+        *params("Campaign", "Kind", "Org"),
+        query("year", {"type": "integer", "minimum": 1, "maximum": 9999}, "Year of the event."),
+        query("sort", {"type": "string", "enum": ["relevance", "newest"]}, "Order."),
+        *params("SearchPage", "PerPage"),
+    ]
+    return {
+        "/search": {
+            "get": operation(
+                "search",
+                "Search within the caller's scope, with facet counts",
+                "search",
+                answer(200, "One page of results.", ref("SearchResults")) | errors(*READ, 403, 422),
+                parameters=search_params,
+            )
+        },
+        "/openapi.json": {
+            "get": operation(
+                "openapi",
+                "This description",
+                "account",
+                answer(200, "The OpenAPI document.", {"type": "object"}),
+                security=[],
+            )
+        },
+    }
+
+
+def paths() -> dict[str, Any]:
+    """Every path of the API."""
+    return {
+        **_account_paths(),
+        **_item_paths(),
+        **_workflow_paths(),
+        **_file_paths(),
+        **_download_paths(),
+        **_search_paths(),
+    }
