@@ -14,16 +14,7 @@ from kitchen.services.access import Action
 from kitchen.services.errors import ValidationError
 from kitchen.services.items import ItemFilter
 
-DECISIONS = {
-    m.value: m
-    for m in (
-        workflow.Move.APPROVE,
-        workflow.Move.REQUEST_CHANGES,
-        workflow.Move.REJECT,
-        workflow.Move.WITHDRAW,
-        workflow.Move.REINSTATE,
-    )
-}
+DECISIONS = workflow.DECISIONS
 MAX_PER_PAGE = 100
 
 

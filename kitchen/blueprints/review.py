@@ -16,16 +16,7 @@ from kitchen.services.errors import DomainError
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-DECISIONS = {
-    m.value: m
-    for m in (
-        workflow.Move.APPROVE,
-        workflow.Move.REQUEST_CHANGES,
-        workflow.Move.REJECT,
-        workflow.Move.WITHDRAW,
-        workflow.Move.REINSTATE,
-    )
-}
+DECISIONS = workflow.DECISIONS
 
 
 @bp.get("/")

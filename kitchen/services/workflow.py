@@ -56,6 +56,12 @@ TRANSITIONS: dict[Move, Transition] = {
     Move.REINSTATE: Transition(frozenset({S.WITHDRAWN}), S.APPROVED, Action.REVIEW),
 }
 
+# The moves a curator decides with, by name (pages and the API take them as text).
+DECISIONS: dict[str, Move] = {
+    m.value: m
+    for m in (Move.APPROVE, Move.REQUEST_CHANGES, Move.REJECT, Move.WITHDRAW, Move.REINSTATE)
+}
+
 
 def allowed_moves(user: User, item: Item) -> list[Move]:
     """The moves this user could make on this item now (for buttons)."""

@@ -95,6 +95,10 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("admin.audit_log", "/admin/audit", (302, 403, 403, 403, 403, 200)),
     ("admin.audit_csv", "/admin/audit.csv", (302, 403, 403, 403, 403, 200)),
     ("tokens.index", "/account/tokens", (302, 200, 200, 200, 200, 200)),
+    ("admin.search_status", "/admin/search", (302, 403, 403, 403, 403, 200)),
+    ("library.search", "/library/?q=科学家", (302, 200, 200, 200, 200, 200)),
+    ("library.selection", "/library/selection", (302, 200, 200, 200, 200, 200)),
+    ("library.selection_zip", "/library/selection.zip", (302, 404, 404, 404, 404, 404)),
 ]
 
 # POST-only routes: (endpoint, url, statuses) with an empty form.
@@ -117,6 +121,8 @@ POST_MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("review.bulk", "/review/bulk", (302, 403, 403, 302, 403, 403)),
     ("tokens.create", "/account/tokens", (302, 400, 400, 400, 400, 400)),
     ("tokens.revoke", "/account/tokens/{token}/revoke", (302, 302, 404, 404, 404, 404)),
+    ("library.change_selection", "/library/selection", (302, 302, 302, 302, 302, 302)),
+    ("admin.search_status", "/admin/search", (302, 403, 403, 403, 403, 302)),
 ]
 
 CASES = [
