@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import pickle
 import random
 import statistics
@@ -29,41 +30,117 @@ sys.path.insert(0, str(ROOT))
 
 from kitchen.search import SearchDocument, SearchQuery  # noqa: E402
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红玲芬燕彬鹏辉建国志宏晓东海波宁峰浩欣怡梓涵子轩"
-PROVINCES = "北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 广西 海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆".split()
-SOCIETIES = "中国化学会 中国物理学会 中国数学会 中国农学会 中华医学会 中国地质学会 中国气象学会 中国电子学会 中国计算机学会 中国自动化学会 中国机械工程学会 中国土木工程学会 中国林学会 中国药学会 中国科普作家协会 中国天文学会 中国海洋学会 中国植物保护学会".split()
+
+def _words(text: str) -> list[str]:
+    """Split a space-separated vocabulary string."""
+    return text.split()
+
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
+    "许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英"
+    "华玉萍红玲芬燕彬鹏辉建国志宏晓东海波宁峰浩欣怡梓涵子轩"
+)
+PROVINCES = _words(
+    "北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 湖北 "
+    "湖南 广东 广西 海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 "
+)
+SOCIETIES = _words(
+    "中国化学会 中国物理学会 中国数学会 中国农学会 中华医学会 中国地质学会 中国气象学会 "
+    "中国电子学会 中国计算机学会 中国自动化学会 中国机械工程学会 中国土木工程学会 中国林学会 "
+    "中国药学会 中国科普作家协会 中国天文学会 中国海洋学会 中国植物保护学会 "
+)
 ORGANIZATIONS = SOCIETIES + [f"{p}省科协" for p in PROVINCES[3:25]]
-CAMPAIGNS = "xiaokang-fendou zuimei-keji keji-gongzuozhe-ri woxin-xiangdang jingjian-chuangxin dang-lingdao-kexuejia kexue-ye-ouxiang kexieren-zhanyi sanzhang-xingdong dianxing-shenbianren jiluzhe kexuejia-jingshen dingdian-fupin kexie-nianhui kepu-ri".split()
+CAMPAIGNS = _words(
+    "xiaokang-fendou zuimei-keji keji-gongzuozhe-ri woxin-xiangdang jingjian-chuangxin "
+    "dang-lingdao-kexuejia kexue-ye-ouxiang kexieren-zhanyi sanzhang-xingdong "
+    "dianxing-shenbianren jiluzhe kexuejia-jingshen dingdian-fupin kexie-nianhui kepu-ri "
+)
 KINDS = ["lead", "story", "photo", "video", "product"]
-SUBJECTS = "科学家 科技工作者 院士 青年科学家 基层科技人员 科普志愿者 农业专家 医务工作者 工程师 研究团队 科研人员 女科学家 老一辈科学家 博士生 乡村教师 技术骨干 创新团队 党员专家 科技特派员 驻村第一书记 气象工作者 地质队员 护士长 中学老师".split()
-VERBS = "弘扬 践行 传承 坚守 投身 服务 助力 推动 深耕 扎根 攻克 带领 组织 开展 参与 探索 推进 聚焦 引领 支持 奉献 守护".split()
+SUBJECTS = _words(
+    "科学家 科技工作者 院士 青年科学家 基层科技人员 科普志愿者 农业专家 医务工作者 工程师 "
+    "研究团队 科研人员 女科学家 老一辈科学家 博士生 乡村教师 技术骨干 创新团队 党员专家 "
+    "科技特派员 驻村第一书记 气象工作者 地质队员 护士长 中学老师 "
+)
+VERBS = _words(
+    "弘扬 践行 传承 坚守 投身 服务 助力 推动 深耕 扎根 攻克 带领 组织 开展 参与 探索 推进 聚焦 "
+    "引领 支持 奉献 守护 "
+)
 TOPICS = {
-    "fupin": "脱贫攻坚 定点扶贫 精准扶贫 贫困户 产业扶贫 易地搬迁 扶贫车间 脱贫摘帽 小康 增收致富 帮扶 对口支援".split(),
-    "kangyi": "抗疫 疫情防控 新冠肺炎 核酸检测 疫苗研发 方舱医院 逆行者 隔离病房 医疗队 防控一线 流行病学 口罩".split(),
-    "xiangcun": "乡村振兴 科技小院 种业振兴 高标准农田 农技推广 特色产业 合作社 电商直播 农村人居环境 智慧农业 良种 丰收".split(),
-    "kepu": "科普 科学普及 科普日 科技馆 科普讲座 全民科学素质 科学实验 青少年科技创新 科普作品 应急科普 天文观测 科学营".split(),
-    "jingshen": "科学家精神 爱国精神 创新精神 求实精神 奉献精神 协同精神 育人精神 胸怀祖国 服务人民 甘为人梯 淡泊名利 潜心研究".split(),
-    "chuangxin": "科技创新 关键核心技术 卡脖子 原始创新 成果转化 创新驱动发展战略 高新技术企业 专利 重点实验室 国家重点研发计划 自主可控 产学研".split(),
-    "dangjian": "党建 党组织 党员 我心向党 不忘初心 牢记使命 党史学习教育 党的领导 红色基因 建党百年 先锋模范 战斗堡垒".split(),
-    "qingnian": "青年 青年人才 青年科技奖 博士后 实验室 导师 学术论文 奖学金 创业 毕业生 科研梦想 后浪".split(),
-    "shengtai": "生态保护 碳达峰 碳中和 新能源 光伏 风电 节能减排 生物多样性 湿地 荒漠化 绿色发展 水土保持".split(),
-    "shuzi": "人工智能 大数据 云计算 集成电路 芯片 5G 区块链 工业互联网 数字经济 机器人 算法 量子计算".split(),
-    "haiyang": "深海探测 蛟龙号 极地科考 南极 北极 海洋观测 远洋 科考船 海底 潜水器 冰川 气候变化".split(),
-    "yiliao": "健康中国 基层医疗 远程诊断 中医药 慢性病 公共卫生 医学研究 临床试验 手术 罕见病 家庭医生 义诊".split(),
+    "fupin": _words(
+        "脱贫攻坚 定点扶贫 精准扶贫 贫困户 产业扶贫 易地搬迁 扶贫车间 脱贫摘帽 小康 增收致富 "
+        "帮扶 对口支援 "
+    ),
+    "kangyi": _words(
+        "抗疫 疫情防控 新冠肺炎 核酸检测 疫苗研发 方舱医院 逆行者 隔离病房 医疗队 防控一线 "
+        "流行病学 口罩 "
+    ),
+    "xiangcun": _words(
+        "乡村振兴 科技小院 种业振兴 高标准农田 农技推广 特色产业 合作社 电商直播 农村人居环境 "
+        "智慧农业 良种 丰收 "
+    ),
+    "kepu": _words(
+        "科普 科学普及 科普日 科技馆 科普讲座 全民科学素质 科学实验 青少年科技创新 科普作品 "
+        "应急科普 天文观测 科学营 "
+    ),
+    "jingshen": _words(
+        "科学家精神 爱国精神 创新精神 求实精神 奉献精神 协同精神 育人精神 胸怀祖国 服务人民 "
+        "甘为人梯 淡泊名利 潜心研究 "
+    ),
+    "chuangxin": _words(
+        "科技创新 关键核心技术 卡脖子 原始创新 成果转化 创新驱动发展战略 高新技术企业 专利 "
+        "重点实验室 国家重点研发计划 自主可控 产学研 "
+    ),
+    "dangjian": _words(
+        "党建 党组织 党员 我心向党 不忘初心 牢记使命 党史学习教育 党的领导 红色基因 建党百年 "
+        "先锋模范 战斗堡垒 "
+    ),
+    "qingnian": _words(
+        "青年 青年人才 青年科技奖 博士后 实验室 导师 学术论文 奖学金 创业 毕业生 科研梦想 后浪 "
+    ),
+    "shengtai": _words(
+        "生态保护 碳达峰 碳中和 新能源 光伏 风电 节能减排 生物多样性 湿地 荒漠化 绿色发展 水土保持 "
+    ),
+    "shuzi": _words(
+        "人工智能 大数据 云计算 集成电路 芯片 5G 区块链 工业互联网 数字经济 机器人 算法 量子计算 "
+    ),
+    "haiyang": _words(
+        "深海探测 蛟龙号 极地科考 南极 北极 海洋观测 远洋 科考船 海底 潜水器 冰川 气候变化 "
+    ),
+    "yiliao": _words(
+        "健康中国 基层医疗 远程诊断 中医药 慢性病 公共卫生 医学研究 临床试验 手术 罕见病 "
+        "家庭医生 义诊 "
+    ),
 }
-PLACES = "实验室 田间地头 村卫生室 中小学课堂 科技馆 工厂车间 野外台站 高原牧区 海岛渔村 山区学校 社区 医院 高新区 农业园区 研究所 边境口岸".split()
+PLACES = _words(
+    "实验室 田间地头 村卫生室 中小学课堂 科技馆 工厂车间 野外台站 高原牧区 海岛渔村 山区学校 "
+    "社区 医院 高新区 农业园区 研究所 边境口岸 "
+)
 TEMPLATES = [
-    "{s}{v}{t}，在{p}默默奉献", "多年来，{n}带领团队{v}{t}", "他们以实际行动诠释了{t}的内涵",
-    "{n}说：“科技工作者要把论文写在祖国大地上。”", "在{prov}的{p}，{s}{v}{t}",
-    "这支队伍先后获得多项国家级奖励，为{t}作出了重要贡献", "{t}和{t2}是当地工作的重点",
-    "青年科技人才在{t}中挑大梁、当主角", "{n}院士多次深入{p}调研指导{t}工作",
-    "{s}把{t}的经验送到群众身边", "截至{y}年底，累计开展{t}活动{k}场，惠及{k2}万人次",
-    "围绕{t}，学会组织专家开展技术培训和咨询服务", "{n}从事{t}研究已有{k}年",
-    "当地群众亲切地称{n}为“泥腿子专家”", "该成果发表在Nature和Science等国际期刊上",
-    "项目采用AI和5G技术，提升了{t}的效率", "{prov}科协把{t}列为年度重点任务",
-    "面对困难，{s}没有退缩，而是{v}{t}", "记者在{p}见到{n}时，他正忙着{t}",
-    "从{t}到{t2}，{n}的足迹遍布{prov}", "{y}年，{n}被评为“最美科技工作者”",
+    "{s}{v}{t}，在{p}默默奉献",
+    "多年来，{n}带领团队{v}{t}",
+    "他们以实际行动诠释了{t}的内涵",
+    "{n}说：“科技工作者要把论文写在祖国大地上。”",
+    "在{prov}的{p}，{s}{v}{t}",
+    "这支队伍先后获得多项国家级奖励，为{t}作出了重要贡献",
+    "{t}和{t2}是当地工作的重点",
+    "青年科技人才在{t}中挑大梁、当主角",
+    "{n}院士多次深入{p}调研指导{t}工作",
+    "{s}把{t}的经验送到群众身边",
+    "截至{y}年底，累计开展{t}活动{k}场，惠及{k2}万人次",
+    "围绕{t}，学会组织专家开展技术培训和咨询服务",
+    "{n}从事{t}研究已有{k}年",
+    "当地群众亲切地称{n}为“泥腿子专家”",
+    "该成果发表在Nature和Science等国际期刊上",
+    "项目采用AI和5G技术，提升了{t}的效率",
+    "{prov}科协把{t}列为年度重点任务",
+    "面对困难，{s}没有退缩，而是{v}{t}",
+    "记者在{p}见到{n}时，他正忙着{t}",
+    "从{t}到{t2}，{n}的足迹遍布{prov}",
+    "{y}年，{n}被评为“最美科技工作者”",
 ]
 
 
@@ -79,9 +156,15 @@ def sentence(rng: random.Random, topics: list[str]) -> str:
         words = TOPICS[rng.choice(topics)]
         clauses.append(
             rng.choice(TEMPLATES).format(
-                s=rng.choice(SUBJECTS), v=rng.choice(VERBS), t=rng.choice(words),
-                t2=rng.choice(words), p=rng.choice(PLACES), n=person(rng),
-                prov=rng.choice(PROVINCES), y=rng.randint(2015, 2025), k=rng.randint(2, 60),
+                s=rng.choice(SUBJECTS),
+                v=rng.choice(VERBS),
+                t=rng.choice(words),
+                t2=rng.choice(words),
+                p=rng.choice(PLACES),
+                n=person(rng),
+                prov=rng.choice(PROVINCES),
+                y=rng.randint(2015, 2025),
+                k=rng.randint(2, 60),
                 k2=rng.randint(1, 99),
             )
         )
@@ -104,19 +187,28 @@ def make_document(seed: int, number: int) -> SearchDocument:
     name, main = person(rng), rng.choice(TOPICS[topics[0]])
     prov, subject, verb = rng.choice(PROVINCES), rng.choice(SUBJECTS), rng.choice(VERBS)
     title = rng.choice(
-        [f"{prov}{name}：{verb}{main}的{subject}", f"{prov}{subject}{name}{verb}{main}纪实",
-         f"记{prov}{subject}{name}的{main}之路"]
+        [
+            f"{prov}{name}：{verb}{main}的{subject}",
+            f"{prov}{subject}{name}{verb}{main}纪实",
+            f"记{prov}{subject}{name}的{main}之路",
+        ]
     )
     created = datetime(rng.randint(2019, 2026), rng.randint(1, 12), rng.randint(1, 28), 9)
     approved = rng.random() < 0.8
     return SearchDocument(
-        id=number, kind=rng.choice(KINDS), title=title, summary=paragraph(rng, topics, 80),
-        body=paragraph(rng, topics, 1400), people="、".join(person(rng) for _ in range(2)),
-        keywords=" ".join(rng.sample(TOPICS[topics[0]], 3)), place=rng.choice(PROVINCES),
+        id=number,
+        kind=rng.choice(KINDS),
+        title=title,
+        summary=paragraph(rng, topics, 80),
+        body=paragraph(rng, topics, 1400),
+        people="、".join(person(rng) for _ in range(2)),
+        keywords=" ".join(rng.sample(TOPICS[topics[0]], 3)),
+        place=rng.choice(PROVINCES),
         campaigns=rng.sample(CAMPAIGNS, rng.choice([0, 1, 1, 1, 2, 2, 3])),
         organization=rng.choice(ORGANIZATIONS),
         status="approved" if approved else rng.choice(["draft", "submitted", "rejected"]),
-        event_date=created.date(), approved_at=created + timedelta(days=3) if approved else None,
+        event_date=created.date(),
+        approved_at=created + timedelta(days=3) if approved else None,
         created_at=created,
     )
 
@@ -169,10 +261,14 @@ def baseline_schema():
 
     text = {name: fields.TEXT(analyzer=ChineseAnalyzer()) for name in TEXT_FIELDS}
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True), campaign=fields.KEYWORD(stored=True),
-        kind=fields.ID(stored=True), organization=fields.ID(stored=True),
-        year=fields.ID(stored=True), status=fields.ID(stored=True),
-        title_stored=fields.STORED(), **text,
+        id=fields.ID(stored=True, unique=True),
+        campaign=fields.KEYWORD(stored=True),
+        kind=fields.ID(stored=True),
+        organization=fields.ID(stored=True),
+        year=fields.ID(stored=True),
+        status=fields.ID(stored=True),
+        title_stored=fields.STORED(),
+        **text,
     )
 
 
@@ -189,9 +285,14 @@ def index_baseline(corpus: str, folder: str) -> None:
     for doc in read_corpus(Path(corpus)):
         when = doc.event_date or doc.created_at
         writer.add_document(
-            id=str(doc.id), campaign=" ".join(doc.campaigns), kind=doc.kind,
-            organization=doc.organization, year=str(when.year), status=doc.status,
-            title_stored=doc.title, **{name: getattr(doc, name) for name in TEXT_FIELDS},
+            id=str(doc.id),
+            campaign=" ".join(doc.campaigns),
+            kind=doc.kind,
+            organization=doc.organization,
+            year=str(when.year),
+            status=doc.status,
+            title_stored=doc.title,
+            **{name: getattr(doc, name) for name in TEXT_FIELDS},
         )
     writer.commit()
 
@@ -226,12 +327,15 @@ def memory_tree_kb(root: int) -> int:
 
 def measure_indexing(target, corpus: Path, folder: Path, count: int) -> dict[str, float]:
     """Run an indexing child; return docs/s and peak memory of its process tree (MB)."""
-    process = multiprocessing.get_context("spawn").Process(target=target, args=(str(corpus), str(folder)))
+    process = multiprocessing.get_context("spawn").Process(
+        target=target, args=(str(corpus), str(folder))
+    )
     peak = [0]
     started = time.perf_counter()
     process.start()
 
     def sample() -> None:
+        """Poll the tree's memory until the child exits."""
         while process.is_alive():
             peak[0] = max(peak[0], memory_tree_kb(process.pid))
             time.sleep(0.05)
@@ -249,6 +353,7 @@ def measure_indexing(target, corpus: Path, folder: Path, count: int) -> dict[str
 # Queries ----------------------------------------------------------------------------------------
 
 MODES = ("plain", "campaign", "facets")
+WARM_UP = 20  # queries run once before measuring, for either engine
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -263,13 +368,15 @@ def query_ours(folder: Path, queries: list[str]) -> dict[str, tuple[float, float
     from kitchen.search.whoosh_backend import WhooshBackend
 
     backend = WhooshBackend(folder)
-    backend.search(SearchQuery(text="科学"))  # open the searcher, as a warm worker would have
+    for text in queries[:WARM_UP]:  # a worker that has served a few requests
+        backend.search(SearchQuery(text=text))
     results = {}
     for mode in MODES:
         times, totals = [], []
         for number, text in enumerate(queries):
             query = SearchQuery(
-                text=text, facets=mode == "facets",
+                text=text,
+                facets=mode == "facets",
                 campaign=CAMPAIGNS[number % len(CAMPAIGNS)] if mode == "campaign" else None,
             )
             started = time.perf_counter()
@@ -286,9 +393,13 @@ def query_baseline(folder: Path, queries: list[str]) -> dict[str, tuple[float, f
 
     ix = index.open_dir(str(folder))
     parser = MultifieldParser(list(TEXT_FIELDS), ix.schema, group=AndGroup)
-    facets = {name: sorting.FieldFacet(name) for name in ("campaign", "kind", "organization", "year")}
+    facets = {
+        name: sorting.FieldFacet(name) for name in ("campaign", "kind", "organization", "year")
+    }
     results = {}
     with ix.searcher() as searcher:
+        for text in queries[:WARM_UP]:
+            searcher.search(parser.parse(text), limit=20)
         for mode in MODES:
             times, totals = [], []
             for number, text in enumerate(queries):
@@ -351,7 +462,9 @@ def main() -> None:
         for number, (name, target) in enumerate(engines.items()):
             folder = Path(tmp) / f"index-{number}"
             row = measure_indexing(target, corpus, folder, args.n)
-            print(f"{name}: {row['docs_per_s']:.0f} docs/s, peak {row['peak_mb']:.0f} MB", flush=True)
+            print(
+                f"{name}: {row['docs_per_s']:.0f} docs/s, peak {row['peak_mb']:.0f} MB", flush=True
+            )
             runner = query_ours if target is index_ours else query_baseline
             row["queries"] = runner(folder, queries)
             print(f"{name}: {row['queries']}", flush=True)
@@ -365,13 +478,18 @@ def write_report(args: argparse.Namespace, report: str) -> None:
     """Write the table with the conditions it was measured under."""
     args.output.parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     args.output.write_text(
         f"# Search benchmark\n\nMeasured {stamp} with `bench/search_bench.py --n {args.n} "
         f"--queries {args.queries}` on a {multiprocessing.cpu_count()}-core machine, Python "
-        f"{sys.version.split()[0]}.\nIndexing runs in a child process tree streaming the corpus "
-        "from a file; peak MB is the largest sum of resident memory of that tree (sampled every "
-        "50 ms). Queries: 1-3 words, top 20; kitchen's times include highlighting the 20 hits; "
-        "facets count campaign, kind, organisation, year (kitchen also status).\n\n"
+        f"{sys.version.split()[0]} (load average at the end: {load}).\n\n"
+        "- Indexing runs in a child process tree that streams the corpus from a file, as from a "
+        "database cursor; docs/s counts from process start to exit.\n"
+        "- Peak MB is the largest sum, over that tree, of the processes' proportional set size "
+        "(PSS: shared pages counted once), sampled every 50 ms.\n"
+        f"- Queries: 1-3 words, top 20, after {WARM_UP} warm-up queries; kitchen's times include "
+        "highlighting the 20 hits. Facets: the naive engine groups by campaign, kind, "
+        "organisation and year; kitchen counts those and status.\n\n"
         f"{report}\n",
         encoding="utf-8",
     )

@@ -1,43 +1,81 @@
-"""Chinese text analysis: CJK character bigrams for exact substring recall, rjieba words for ranking.
+"""Chinese text analysis: CJK bigrams for exact substring recall, rjieba words for ranking.
 
-Every searchable text is normalised (full-width ASCII folded, lower case) and split into *runs*:
-maximal stretches of CJK characters, and Latin/digit words. Three term sets are derived from the runs:
+Every searchable text is normalised (full-width ASCII folded, lower case); a document's fields are
+joined with newlines into one *index text*. Four term sets are derived from it:
 
-* grams - each CJK run of two or more characters gives its overlapping bigrams at consecutive
-  positions, a one-character run gives that character; each Latin word gives itself. A CJK word of
-  n >= 2 characters occurs in a text exactly when its n - 1 bigrams occur at consecutive positions
-  inside one run, so a positional match over the bigrams is an exact substring search.
+* grams - every pair of adjacent characters inside a word run (letters, digits, CJK) of which at
+  least one is CJK, at its character offset: 科学, 学家, but also 第5, 5届, g网. A CJK word of
+  n >= 2 characters occurs in the text exactly when its bigrams occur at offsets p, p+1, ..., so
+  a positional match over them is an exact substring search (no word segmentation involved).
 * chars - the set of CJK characters, so that a one-character query is one posting list.
-* words - rjieba's search-mode words (科学家 -> 科学/学家/科学家), weighted by field; they only rank.
+* latin - Latin/digit words (lower case), at word positions, for whole-word and phrase matches.
+* words - rjieba's search-mode words (科学家 -> 科学/学家/科学家), weighted by field, for ranking.
 
-The functions here build those sets in a few tight loops (no Token object per term), which is what
-makes bulk indexing fast; the Whoosh Tokenizer classes yield the same terms for Whoosh's own tools.
+The bigram and character sets are computed with numpy over code points (see bigram_codes): no
+Python work per character, which is what makes bulk indexing fast. The plain-Python functions
+(gram_positions, cjk_chars) define the same sets and serve Whoosh's own writer and the tests; the
+Whoosh Tokenizer classes yield the same terms for Whoosh's tools (query parsers, highlighters).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
+import numpy as np
 import rjieba
 from whoosh.analysis import Token, Tokenizer
 
-CJK_CLASS = (
-    "\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-    "\U00020000-\U0003134f"
+CJK_RANGES = (
+    (0x3005, 0x3007),
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3134F),
 )
-RUN_RE = re.compile(f"[{CJK_CLASS}]+|[^\\W_{CJK_CLASS}]+")
+CJK_CLASS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in CJK_RANGES)
 CJK_RE = re.compile(f"[{CJK_CLASS}]")
-# Positions left empty after each CJK run and each field. Phrase checks test every other bigram
-# of a word (see matching), which is exact within a run; a gap of two keeps bigrams of different
-# runs from ever lining up like that.
-RUN_GAP = 2
+CJK_ONLY_RE = re.compile(f"[{CJK_CLASS}]+")
+WORD_RUN_RE = re.compile(f"(?:[^\\W_]|[{CJK_CLASS}])+")  # letters, digits and CJK: a "word run"
+LATIN_RE = re.compile(f"[^\\W_{CJK_CLASS}]+")
+FIELD_SEPARATOR = "\n"  # not CJK and not a word character: no term spans two fields
+LATIN_GAP = 2  # word positions skipped at a CJK run or a field boundary: no phrase spans them
+CODE_SHIFT = 21  # a bigram's code: first code point << 21 | second (code points fit 21 bits)
 
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# Compounds of the association's publicity work that jieba's dictionary lacks (it cuts
+# 科技工作者 into 科技/工作者). As words they rank documents that use them as such, and they let a
+# query skip the positional check where the words field already proves the substring (see
+# matching.unit_mask). Changing this list changes indexing: rebuild the index afterwards.
+DOMAIN_WORDS = _split(
+    "科技工作者 最美科技工作者 科技工作者日 科学家精神 基层科技人员 科技人物 科普志愿者 "
+    "青年科学家 女科学家 老一辈科学家 科技特派员 驻村第一书记 医务工作者 脱贫攻坚 定点扶贫 "
+    "精准扶贫 乡村振兴 科技小院 全国科普日 科普日 全民科学素质 中国科协 地方科协 全国学会 "
+    "科协年会 双创周 我心向党 决胜全面小康 科学之美 科学也偶像 抗疫一线 疫情防控 "
+    "创新驱动发展战略 关键核心技术 科技自立自强 高质量发展 碳达峰 碳中和 党史学习教育 "
+    "建党百年 中央厨房 宣传线索 鲜活案例 宣传产品 共建共享 "
+)
+# rjieba's default instance (loaded on import, ~30 MB) learns them: a second instance would
+# double that in every process.
+_JIEBA = rjieba._DEFAULT_JIEBA
+for _word in DOMAIN_WORDS:
+    _JIEBA.add_word(_word, None, None)
 
 # Full-width ASCII (what Chinese input methods type) and the ideographic space fold to ASCII.
 # A translation table rather than NFKC: NFKC also rewrites the full-width punctuation of every
 # Chinese sentence, costing ten times more for nothing a search needs.
 _FOLD = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+_BMP_CJK = np.zeros(0x10000, dtype=bool)
+for _lo, _hi in CJK_RANGES:
+    _BMP_CJK[_lo : min(_hi, 0xFFFF) + 1] = _lo <= 0xFFFF
+_BMP_WORD = _BMP_CJK | np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
 
 
 def normalize(text: str) -> str:
@@ -45,90 +83,100 @@ def normalize(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
+def index_text(fields: Iterable[str]) -> str:
+    """Join normalised field texts into a document's index text."""
+    return FIELD_SEPARATOR.join(normalize(text or "") for text in fields)
+
+
 def is_cjk(run: str) -> bool:
     """Tell whether a run (as found by RUN_RE) is a CJK run rather than a Latin/digit word."""
     return CJK_RE.match(run) is not None
 
 
-def runs(text: str) -> list[str]:
-    """Split normalised text into CJK runs and Latin/digit words, in order."""
-    return RUN_RE.findall(text)
+def gram_pairs(run: str) -> list[tuple[str, int]]:
+    """The grams of a word run with their offsets: adjacent pairs with at least one CJK char."""
+    return [
+        (run[i : i + 2], i)
+        for i in range(len(run) - 1)
+        if CJK_RE.match(run, i) or CJK_RE.match(run, i + 1)
+    ]
 
 
-def run_grams(run: str) -> list[str]:
-    """Return the index terms of one run: bigrams of a CJK run, else the run itself."""
-    if len(run) > 1 and is_cjk(run):
-        return [run[i : i + 2] for i in range(len(run) - 1)]
-    return [run]
-
-
-def gram_tokens(texts: Iterable[str]) -> Iterator[tuple[str, int]]:
-    """Yield (gram, position) for normalised texts: the reference for gram_positions."""
-    pos = 0
-    for text in texts:
-        for run in RUN_RE.findall(text):
-            for gram in run_grams(run):
-                yield gram, pos
-                pos += 1
-            if is_cjk(run):
-                pos += RUN_GAP
-        pos += RUN_GAP
-
-
-def gram_positions(texts: Iterable[str]) -> dict[str, list[int]]:
-    """Map each gram of the texts to its positions (the same as gram_tokens, only faster)."""
+def gram_positions(text: str) -> dict[str, list[int]]:
+    """Map each gram of an index text to its character offsets (reference version)."""
     positions: dict[str, list[int]] = {}
-    get = positions.get
-    pos = 0
-    for text in texts:
-        for run in RUN_RE.findall(text):
-            if len(run) > 1 and is_cjk(run):
-                for i in range(len(run) - 1):
-                    gram = run[i : i + 2]
-                    plist = get(gram)
-                    if plist is None:
-                        positions[gram] = [pos + i]
-                    else:
-                        plist.append(pos + i)
-                pos += len(run) - 1 + RUN_GAP
-                continue
-            plist = get(run)
-            if plist is None:
-                positions[run] = [pos]
-            else:
-                plist.append(pos)
-            pos += 1 + (RUN_GAP if is_cjk(run) else 0)
-        pos += RUN_GAP
+    for match in WORD_RUN_RE.finditer(text):
+        for gram, offset in gram_pairs(match.group()):
+            positions.setdefault(gram, []).append(match.start() + offset)
     return positions
 
 
-def cjk_chars(texts: Iterable[str]) -> set[str]:
-    """Return the set of CJK characters in the texts."""
+def bigram_codes(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorised gram_positions: (gram codes, their offsets, distinct CJK code points)."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    bmp = np.minimum(points, 0xFFFF)
+    cjk = _BMP_CJK[bmp] | ((points >= 0x20000) & (points <= 0x3134F))
+    word = _BMP_WORD[bmp] | cjk
+    offsets = np.flatnonzero(word[:-1] & word[1:] & (cjk[:-1] | cjk[1:]))
+    codes = (points[offsets].astype(np.int64) << CODE_SHIFT) | points[offsets + 1]
+    return codes, offsets.astype(np.int32), np.unique(points[cjk])
+
+
+def code_text(code: int) -> str:
+    """The bigram (or character) a code stands for."""
+    if code >> CODE_SHIFT:
+        return chr(code >> CODE_SHIFT) + chr(code & ((1 << CODE_SHIFT) - 1))
+    return chr(code)
+
+
+def latin_positions(text: str) -> dict[str, list[int]]:
+    """Map each Latin/digit word of an index text to its word positions.
+
+    Consecutive words get consecutive positions unless CJK text or a field boundary separates
+    them, which skips LATIN_GAP positions: "open science" is a phrase, "open 科学 science" not.
+    """
+    positions: dict[str, list[int]] = {}
+    pos, last = 0, 0
+    for match in LATIN_RE.finditer(text):
+        if last and _breaks_phrase(text[last : match.start()]):
+            pos += LATIN_GAP
+        positions.setdefault(match.group(), []).append(pos)
+        pos += 1
+        last = match.end()
+    return positions
+
+
+def _breaks_phrase(gap: str) -> bool:
+    return FIELD_SEPARATOR in gap or CJK_RE.search(gap) is not None
+
+
+def cjk_chars(text: str) -> set[str]:
+    """Return the set of CJK characters in a text (reference version of bigram_codes' third)."""
     # Deduplicate first: a story has ~1,500 characters but only a few hundred distinct ones.
-    distinct = set("".join(texts))
-    return set(CJK_RE.findall("".join(distinct)))
+    return set(CJK_RE.findall("".join(set(text))))
 
 
 def search_words(text: str) -> list[str]:
     """Cut normalised text into rjieba search-mode words, dropping spaces and punctuation."""
-    return [w for w in rjieba.cut_for_search(text) if w[0].isalnum()]
+    return [w for w in _JIEBA.cut_for_search(text) if w[0].isalnum()]
 
 
-def word_weights(weighted_texts: Iterable[tuple[str, float]]) -> dict[str, float]:
+def word_weights(weighted_texts: Iterable[tuple[str, int]]) -> dict[str, int]:
     """Count search-mode words over (text, field weight) pairs, each hit adding its weight."""
-    weights: dict[str, float] = {}
-    get = weights.get
+    weights: Counter[str] = Counter()
     for text, factor in weighted_texts:
-        for word in search_words(text):
-            weights[word] = get(word, 0.0) + factor
-    return weights
+        counts = Counter(_JIEBA.cut_for_search(text))  # counted in C; filtered per distinct word
+        if factor != 1:
+            counts = Counter({word: n * factor for word, n in counts.items()})
+        weights.update(counts)
+    return {word: n for word, n in weights.items() if word[0].isalnum()}
 
 
-class _RunTokenizer(Tokenizer):
+class _TermTokenizer(Tokenizer):
     """Shared Token plumbing for the Tokenizers below (Whoosh's analyzer protocol)."""
 
     def terms(self, text: str) -> Iterator[tuple[str, int]]:
-        """Yield (term, position) for normalised text."""
+        """Yield (term, position) for normalised text, in position order."""
         raise NotImplementedError
 
     def __call__(
@@ -145,15 +193,31 @@ class _RunTokenizer(Tokenizer):
             yield token
 
 
-class GramTokenizer(_RunTokenizer):
-    """CJK bigrams plus Latin words, the same terms as `gram_positions` for one text."""
+def _by_position(positions: dict[str, list[int]]) -> Iterator[tuple[str, int]]:
+    return iter(sorted(((t, p) for t, plist in positions.items() for p in plist), key=_pos))
+
+
+def _pos(item: tuple[str, int]) -> int:
+    return item[1]
+
+
+class GramTokenizer(_TermTokenizer):
+    """Grams (CJK bigrams and CJK/alphanumeric pairs) at their character offsets."""
 
     def terms(self, text: str) -> Iterator[tuple[str, int]]:
-        """Yield the grams of every run with their positions."""
-        return gram_tokens([text])
+        """Yield bigrams with offsets."""
+        return _by_position(gram_positions(text))
 
 
-class CharTokenizer(_RunTokenizer):
+class LatinTokenizer(_TermTokenizer):
+    """Latin/digit words at word positions."""
+
+    def terms(self, text: str) -> Iterator[tuple[str, int]]:
+        """Yield words with positions."""
+        return _by_position(latin_positions(text))
+
+
+class CharTokenizer(_TermTokenizer):
     """Single CJK characters (one-character queries search these)."""
 
     def terms(self, text: str) -> Iterator[tuple[str, int]]:
@@ -161,7 +225,7 @@ class CharTokenizer(_RunTokenizer):
         return ((c, i) for i, c in enumerate(CJK_RE.findall(text)))
 
 
-class JiebaTokenizer(_RunTokenizer):
+class JiebaTokenizer(_TermTokenizer):
     """rjieba search-mode words (科技工作者 -> 科技/工作/作者/工作者/科技工作者 ...)."""
 
     def terms(self, text: str) -> Iterator[tuple[str, int]]:
@@ -170,13 +234,27 @@ class JiebaTokenizer(_RunTokenizer):
 
 
 def query_units(text: str) -> list[str]:
-    """Split one query term or phrase into normalised runs (CJK runs and Latin words)."""
-    return runs(normalize(text))
+    """Split one query term or phrase into normalised word runs (CJK, Latin or mixed)."""
+    return WORD_RUN_RE.findall(normalize(text))
 
 
 def ranking_words(units: Sequence[str]) -> list[str]:
-    """Return the search-mode words of query units, used to score documents."""
+    """The words documents are scored by: each unit cut the plain way (科学家精神 stays whole,
+    科学家的故事 gives 科学家/故事). The index holds search-mode words, a superset of these."""
     words: list[str] = []
     for unit in units:
-        words.extend(search_words(unit) if is_cjk(unit) else [unit])
+        if has_cjk(unit):
+            words.extend(w for w in _JIEBA.cut(unit) if w[0].isalnum())
+        else:
+            words.append(unit)
     return list(dict.fromkeys(words))
+
+
+def has_cjk(run: str) -> bool:
+    """Tell whether a word run contains CJK characters."""
+    return CJK_RE.search(run) is not None
+
+
+def all_cjk(run: str) -> bool:
+    """Tell whether a word run is CJK characters only."""
+    return CJK_ONLY_RE.fullmatch(run) is not None

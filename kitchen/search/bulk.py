@@ -22,7 +22,7 @@ from kitchen.search.segments import SegmentBuilder
 
 log = logging.getLogger(__name__)
 
-SEGMENT_DOCS = 5000  # documents per bulk segment: bounds a worker's memory (~150 MB)
+SEGMENT_DOCS = 2500  # documents per bulk segment: bounds a builder's memory (~100 MB)
 BATCH_DOCS = 200  # documents per job handed to a worker
 PARALLEL_MIN_DOCS = 1000  # below this, starting worker processes costs more than it saves
 
@@ -123,6 +123,7 @@ class _Counter:
 
 
 def _build_in_workers(ix: FileIndex, docs: Iterator, procs: int, progress) -> tuple[list, int]:
+    """Build with procs processes: this one takes every procs-th batch, workers the rest."""
     # spawn, not fork: the app may have threads and open database connections.
     context = multiprocessing.get_context("spawn")
     jobs = context.Queue(maxsize=procs * 2)  # back-pressure: the reader never runs far ahead
@@ -130,26 +131,55 @@ def _build_in_workers(ix: FileIndex, docs: Iterator, procs: int, progress) -> tu
     path = ix.storage.folder
     workers = [
         context.Process(target=_worker, args=(path, ix.indexname, jobs, results), daemon=True)
-        for _ in range(procs)
+        for _ in range(procs - 1)
     ]
     for worker in workers:
         worker.start()
+    local = _LocalBuilder(ix)
     count = 0
     try:
-        while batch := list(islice(docs, BATCH_DOCS)):
-            _put(jobs, batch, workers)
+        for number, batch in enumerate(iter(lambda: list(islice(docs, BATCH_DOCS)), [])):
+            if number % procs == 0:
+                local.add(batch)
+            else:
+                _put(jobs, batch, workers)
             count += len(batch)
             if progress:
                 progress(count)
         for _ in workers:
             _put(jobs, None, workers)
-        segments = _collect(results, workers)
+        segments = local.finish() + _collect(results, workers)
     finally:
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()
             worker.join()
     return segments, count
+
+
+class _LocalBuilder:
+    """Segment building in the calling process, a segment every SEGMENT_DOCS documents."""
+
+    def __init__(self, ix: FileIndex) -> None:
+        self.ix = ix
+        self.segments: list = []
+        self.builder = self._new()
+
+    def _new(self) -> SegmentBuilder:
+        return SegmentBuilder(self.ix.storage, self.ix.indexname, self.ix.schema)
+
+    def add(self, batch: list[SearchDocument]) -> None:
+        """Add a batch of documents."""
+        for doc in batch:
+            self.builder.add(doc)
+        if self.builder.doc_count >= SEGMENT_DOCS:
+            self.segments.append(self.builder.finish())
+            self.builder = self._new()
+
+    def finish(self) -> list:
+        """Write the last segment; return all segments built here."""
+        last = self.builder.finish()
+        return self.segments + ([last] if last is not None else [])
 
 
 def _put(jobs, item, workers) -> None:

@@ -16,7 +16,6 @@ Segments remember their codec in the index's TOC, so readers pick this up automa
 from __future__ import annotations
 
 import struct
-import sys
 import zlib
 from array import array
 from itertools import accumulate
@@ -36,6 +35,7 @@ _HEADER = struct.Struct("<IB")  # posting count, flags
 _HAS_WEIGHTS = 1
 _U32 = np.dtype("<u4")
 _F32 = np.dtype("<f4")
+MIN_COMPRESS = 128  # bytes
 
 
 class BlockArrays(NamedTuple):
@@ -47,24 +47,23 @@ class BlockArrays(NamedTuple):
 
 
 def encode_block(ids, weights, sizes, values: bytes) -> bytes:
-    """Encode a block; ids/weights/sizes are array('I'/'f') or lists, values the joined bytes."""
-    ids = array("I", ids)
-    deltas = array("I", [ids[0]]) + array("I", map(int.__sub__, ids[1:], ids))
-    unit = weights is None or array("f", weights).count(1.0) == len(ids)
-    parts = [_HEADER.pack(len(ids), 0 if unit else _HAS_WEIGHTS), _little(deltas)]
-    if not unit:
-        parts.append(_little(array("f", weights)))
+    """Encode a block: ids, weights, sizes are sequences or arrays; values the joined bytes."""
+    ids = np.asarray(ids, dtype=np.int64)
+    deltas = np.empty(ids.size, dtype=_U32)
+    deltas[0] = ids[0]
+    deltas[1:] = ids[1:] - ids[:-1]
+    parts = [b"", deltas.tobytes()]
+    flags = 0
+    if weights is not None:
+        weights = np.asarray(weights, dtype=_F32)
+        if not (weights == 1.0).all():
+            flags = _HAS_WEIGHTS
+            parts.append(weights.tobytes())
+    parts[0] = _HEADER.pack(ids.size, flags)
     if sizes is not None:
-        parts.append(_little(array("I", sizes)))
+        parts.append(np.asarray(sizes).astype(_U32).tobytes())
     parts.append(values)
     return b"".join(parts)
-
-
-def _little(numbers: array) -> bytes:
-    if sys.byteorder == "big":
-        numbers = array(numbers.typecode, numbers)
-        numbers.byteswap()
-    return numbers.tobytes()
 
 
 def decode_block(data: bytes, fixed_size: int | None) -> BlockArrays:
@@ -99,18 +98,20 @@ class ArrayPostingsWriter(W3PostingsWriter):
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        if self._block_payload is not None:
-            sizes, values = self._block_payload
+        weights = self._weights
+        if self._block_payload is not None:  # bulk writers: unit weights, values preset
+            (sizes, values), weights = self._block_payload, None
         else:
             sizes, values = self._values_payload()
-        data = encode_block(self._ids, self._weights, sizes, values)
-        comp = self._compression
+        data = encode_block(self._ids, weights, sizes, values)
+        # zlib's set-up costs more than it saves on the tiny blocks of rare terms.
+        comp = self._compression if len(data) >= MIN_COMPRESS else 0
         if comp:
             data = zlib.compress(data, comp)
         ids = self._ids
         info = (
             len(ids),
-            ids[-1],
+            int(ids[-1]),
             self._maxweight,
             comp,
             length_to_byte(self._minlength),
@@ -151,10 +152,8 @@ class ArrayLeafMatcher(W3LeafMatcher):
         if self._data is None:
             self._read_data()
         count = _HEADER.unpack_from(self._data)[0]
-        deltas = array("I", self._data[_HEADER.size : _HEADER.size + 4 * count])
-        if sys.byteorder == "big":
-            deltas.byteswap()
-        self._ids = tuple(accumulate(deltas))
+        deltas = np.frombuffer(self._data, _U32, count, _HEADER.size)
+        self._ids = tuple(accumulate(deltas.tolist()))
 
     def _read_weights(self) -> None:
         if self._data is None:

@@ -36,6 +36,8 @@ class FacetColumn:
         self.codes = codes
         self.docs = np.array(docs, dtype=np.int64)
         self.values = np.array(values, dtype=np.int64)
+        # One value per document, in docnum order (every single-valued facet): index by mask.
+        self.dense = self.docs.size == len(raw) and bool((self.docs == np.arange(len(raw))).all())
 
     def docs_with(self, value: str, size: int) -> np.ndarray:
         """Mask of the documents having that value."""
@@ -55,8 +57,10 @@ class FacetColumn:
 
     def count(self, mask: np.ndarray) -> dict[str, int]:
         """Count values over the documents in mask."""
-        hits = np.bincount(self.values[mask[self.docs]], minlength=len(self.names))
-        return {name: int(n) for name, n in zip(self.names, hits, strict=True) if n}
+        chosen = self.values[mask] if self.dense else self.values[mask[self.docs]]
+        hits = np.bincount(chosen, minlength=len(self.names))
+        names = self.names
+        return {names[i]: int(hits[i]) for i in np.flatnonzero(hits).tolist()}
 
 
 class SegmentView:

@@ -119,9 +119,9 @@ class Generations:
         if name is None:
             return
         record = pickle.dumps((operation, payload), protocol=pickle.HIGHEST_PROTOCOL)
-        with self._flock(f"{name}.journal.lock", fcntl.LOCK_EX):
-            with open(self.root / f"{name}.journal", "ab") as handle:
-                handle.write(record)
+        path = self.root / f"{name}.journal"
+        with self._flock(f"{name}.journal.lock", fcntl.LOCK_EX), open(path, "ab") as handle:
+            handle.write(record)
 
     def read_journal(self, name: str) -> list[tuple[str, object]]:
         """The updates journalled for `name`, in order."""

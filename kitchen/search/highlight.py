@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from kitchen.search.analysis import CJK_CLASS, is_cjk, normalize
+from kitchen.search.analysis import CJK_CLASS, has_cjk
 
 SNIPPET_CHARS = 120
 LEAD_CHARS = 30  # context shown before the first match
@@ -19,10 +19,11 @@ def needle_pattern(needles: list[str]) -> re.Pattern[str] | None:
     """One regex for all needles, longest first so 科学家精神 wins over 科学家."""
     parts = []
     for needle in sorted(set(needles), key=len, reverse=True):
-        if is_cjk(needle):
+        if has_cjk(needle):
             parts.append(re.escape(needle))
-        else:  # a Latin word must not be glued to other letters or digits
-            parts.append(rf"(?<![^\W_{CJK_CLASS}]){re.escape(needle)}(?![^\W_{CJK_CLASS}])")
+        else:  # a Latin word, also typed full-width, not glued to other letters or digits
+            forms = "|".join(re.escape(f) for f in dict.fromkeys([needle, _full_width(needle)]))
+            parts.append(rf"(?<![^\W_{CJK_CLASS}])(?:{forms})(?![^\W_{CJK_CLASS}])")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
@@ -30,10 +31,9 @@ def mark(text: str, pattern: re.Pattern[str] | None) -> str:
     """Escape text for HTML and wrap each match in <mark>."""
     if pattern is None or not text:
         return escape(text or "")
-    folded = _fold(text)
     out: list[str] = []
     last = 0
-    for match in pattern.finditer(folded):
+    for match in pattern.finditer(text):
         start, end = match.span()
         out.append(escape(text[last:start]))
         out.append(f"<mark>{escape(text[start:end])}</mark>")
@@ -50,7 +50,7 @@ def snippet(texts: list[str], pattern: re.Pattern[str] | None) -> str:
     chosen, start = texts[0], 0
     if pattern is not None:
         for text in texts:
-            match = pattern.search(_fold(text))
+            match = pattern.search(text)
             if match:
                 chosen, start = text, max(0, match.start() - LEAD_CHARS)
                 break
@@ -61,7 +61,6 @@ def snippet(texts: list[str], pattern: re.Pattern[str] | None) -> str:
     return ("…" if start else "") + window + ("…" if end < len(chosen) else "")
 
 
-def _fold(text: str) -> str:
-    """Normalise for matching while keeping every index aligned with the original text."""
-    folded = normalize(text)
-    return folded if len(folded) == len(text) else text  # the pattern ignores case anyway
+def _full_width(word: str) -> str:
+    """The full-width form of an ASCII word (what a Chinese input method may have typed)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in word)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from whoosh.reading import SegmentReader
+from whoosh.reading import SegmentReader, TermNotFound
 
-from kitchen.search.analysis import is_cjk, run_grams
+from kitchen.search.analysis import LATIN_RE, all_cjk, gram_pairs, has_cjk
 from kitchen.search.codec import ArrayLeafMatcher
 from kitchen.search.query import Clause
 
@@ -34,11 +34,18 @@ EMPTY = Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), b"")
 
 def read_postings(reader: SegmentReader, field: str, term: str) -> Postings:
     """Read a term's whole posting list (deleted documents included; callers mask them)."""
-    key = term.encode("utf-8")
     terms = reader._terms  # the raw postings, without Whoosh's per-posting deletion filter
-    if (field, key) not in terms:
+    try:
+        info = terms.term_info(field, term.encode("utf-8"))
+    except TermNotFound:
         return EMPTY
-    matcher = terms.matcher(field, key, reader.schema[field].format)
+    return matcher_postings(
+        terms._codec.postings_reader(terms._postfile, info, reader.schema[field].format)
+    )
+
+
+def matcher_postings(matcher) -> Postings:
+    """All postings of a freshly opened leaf matcher, block by block."""
     if not isinstance(matcher, ArrayLeafMatcher):
         return _read_slowly(matcher)
     blocks = []
@@ -72,47 +79,82 @@ def ids_mask(ids: np.ndarray, size: int) -> np.ndarray:
     return mask
 
 
-def chain_docs(reader: SegmentReader, terms: list[str], candidates: np.ndarray) -> np.ndarray:
-    """Docnums (within candidates) where terms occur at consecutive positions of the grams field."""
+def chain_docs(
+    reader: SegmentReader, field: str, pairs: list[tuple[str, int]], candidates: np.ndarray
+) -> np.ndarray:
+    """Docnums (within candidates) where each (term, offset) occurs at start + offset."""
     postings = []
-    for offset in _cover(len(terms)):
-        found = read_postings(reader, "grams", terms[offset])
+    for term, offset in pairs:
+        found = read_postings(reader, field, term)
         candidates = candidates & ids_mask(found.ids, candidates.size)
         if not candidates.any():
             return EMPTY.ids
         postings.append((offset, found))
-    keys = None
-    for offset, found in postings:
-        term_keys = _position_keys(found, candidates, offset)
-        keys = term_keys if keys is None else np.intersect1d(keys, term_keys, assume_unique=True)
-        if not keys.size:
+    # Start from the term with the fewest positions, so the surviving start set stays small.
+    postings.sort(key=lambda item: int(item[1].sizes[candidates[item[1].ids]].sum()))
+    stride = 1 + max(int(np.frombuffer(f.values, dtype=POS_DTYPE).max()) for _, f in postings)
+    starts = _start_keys(postings[0][1], candidates, postings[0][0], stride)
+    marks = np.zeros(candidates.size * stride, dtype=bool) if len(postings) > 1 else None
+    for offset, found in postings[1:]:
+        keys = _start_keys(found, candidates, offset, stride)
+        marks[keys] = True
+        starts = starts[marks[starts]]
+        marks[keys] = False
+        if not starts.size:
             return EMPTY.ids
-    return keys >> 32
+    return starts // stride
 
 
-def _cover(count: int) -> list[int]:
-    # Every other bigram plus the last one pins every character of the word (see RUN_GAP).
-    return sorted({*range(0, count, 2), count - 1})
+def _cover(grams: list[str]) -> list[tuple[str, int]]:
+    """Enough bigrams of a CJK run to pin every character: every other one, and the last."""
+    count = len(grams)
+    return [(grams[offset], offset) for offset in sorted({*range(0, count, 2), count - 1})]
 
 
-def _position_keys(found: Postings, candidates: np.ndarray, offset: int) -> np.ndarray:
-    """Keys docnum << 32 | (position - offset) of candidate documents (unique by construction)."""
+def _start_keys(found: Postings, candidates: np.ndarray, offset: int, stride: int) -> np.ndarray:
+    """Keys docnum * stride + (position - offset) of the candidate documents, ascending.
+
+    Only the positions of candidate postings are gathered: often a handful out of thousands.
+    """
     counts = found.sizes // 4
-    positions = np.frombuffer(found.values, dtype=POS_DTYPE).astype(np.int64)
-    docs = np.repeat(found.ids, counts)
-    keep = candidates[docs] & (positions >= offset)
-    return (docs[keep] << 32) | (positions[keep] - offset)
+    every = np.frombuffer(found.values, dtype=POS_DTYPE)
+    keep = candidates[found.ids]
+    if keep.all():
+        positions, docs = every.astype(np.int64), np.repeat(found.ids, counts)
+    else:
+        kept = counts[keep]
+        total = int(kept.sum())
+        first = (np.cumsum(counts) - counts)[keep]  # index of each kept posting's first position
+        within = np.arange(total) - np.repeat(np.cumsum(kept) - kept, kept)
+        positions = every[np.repeat(first, kept) + within].astype(np.int64)
+        docs = np.repeat(found.ids[keep], kept)
+    positions -= offset
+    valid = positions >= 0
+    return docs[valid] * stride + positions[valid]
 
 
 def unit_mask(reader: SegmentReader, unit: str, candidates: np.ndarray) -> np.ndarray:
-    """Documents (among candidates) containing the unit: a CJK substring or a Latin word."""
+    """Documents (among candidates) containing the unit (see query for the rules)."""
     size = candidates.size
-    if is_cjk(unit) and len(unit) == 1:
+    if not has_cjk(unit):
+        return ids_mask(read_postings(reader, "latin", unit).ids, size)
+    if len(unit) == 1:
         return ids_mask(read_postings(reader, "chars", unit).ids, size)
-    grams = run_grams(unit)
+    if not all_cjk(unit):
+        mask = candidates.copy()
+        for word in LATIN_RE.findall(unit):
+            mask &= ids_mask(read_postings(reader, "latin", word).ids, size)
+        return ids_mask(chain_docs(reader, "grams", gram_pairs(unit), mask), size)
+    grams = [gram for gram, _ in gram_pairs(unit)]
     if len(grams) == 1:
         return ids_mask(read_postings(reader, "grams", grams[0]).ids, size)
-    return ids_mask(chain_docs(reader, grams, candidates), size)
+    # Where rjieba indexed the unit as a word, it is there: a word is a substring of its text.
+    # Only the other documents need the positional check, usually a handful.
+    sure = ids_mask(read_postings(reader, "words", unit).ids, size) & candidates
+    rest = candidates & ~sure
+    if not rest.any():
+        return sure
+    return sure | ids_mask(chain_docs(reader, "grams", _cover(grams), rest), size)
 
 
 def clause_mask(reader: SegmentReader, clause: Clause, candidates: np.ndarray) -> np.ndarray:
@@ -123,7 +165,8 @@ def clause_mask(reader: SegmentReader, clause: Clause, candidates: np.ndarray) -
         if not mask.any():
             return mask
     for group in clause.latin_groups():
-        mask &= ids_mask(chain_docs(reader, list(group), mask), mask.size)
+        pairs = [(word, offset) for offset, word in enumerate(group)]
+        mask &= ids_mask(chain_docs(reader, "latin", pairs, mask), mask.size)
     return mask
 
 

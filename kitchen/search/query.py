@@ -4,10 +4,12 @@ Syntax: words separated by spaces must all match (AND); "a quoted phrase" (ASCII
 quotes) is one clause; a leading minus excludes a word or phrase (-抗疫, -"新冠 疫情"). Nothing
 else is special: AND, OR, brackets and stars are ordinary text, and parsing never raises.
 
-A clause is a sequence of *units*, the runs of analysis.runs: CJK runs and Latin/digit words.
-A CJK unit matches exactly the documents that contain it as a substring (see analysis); Latin
-words match whole words, and consecutive Latin words in one clause must be adjacent (COVID-19,
-"open science"). A clause matches when all its units do.
+A clause is a sequence of *units*, its word runs (letters, digits, CJK; punctuation and spaces
+split them). A CJK unit matches exactly the documents containing it as a substring (see
+analysis); a Latin/digit unit matches a whole word, and consecutive Latin units of one clause
+must be adjacent (COVID-19, "open science"). A mixed unit (第5届, 5G网络) needs its Latin words as
+words and its CJK-adjacent character pairs in place, so "2021年" matches 2021年 but not 12021年.
+A clause matches when all its units do.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from kitchen.search.analysis import is_cjk, query_units, ranking_words, run_grams
+from kitchen.search.analysis import LATIN_RE, gram_pairs, has_cjk, query_units, ranking_words
 
 MAX_QUERY_CHARS = 500  # longer input is cut: nobody types more, and work stays bounded
 MAX_CLAUSES = 16
@@ -36,7 +38,7 @@ class Clause:
         groups: list[tuple[str, ...]] = []
         current: list[str] = []
         for unit in (*self.units, ""):
-            if unit and not is_cjk(unit):
+            if unit and not has_cjk(unit):
                 current.append(unit)
                 continue
             if len(current) > 1:
@@ -96,18 +98,27 @@ def parse_query(text: str | None) -> ParsedQuery:
 
 def unit_query(unit: str) -> wq.Query:
     """The Whoosh query for one unit: a character, a bigram, a bigram phrase or a word."""
-    if is_cjk(unit) and len(unit) == 1:
+    if not has_cjk(unit):
+        return wq.Term("latin", unit)
+    if len(unit) == 1:
         return wq.Term("chars", unit)
-    grams = run_grams(unit)
+    pairs = gram_pairs(unit)
+    grams = [gram for gram, _ in pairs]
+    parts: list[wq.Query] = [wq.Term("latin", word) for word in LATIN_RE.findall(unit)]
+    consecutive = [offset for _, offset in pairs] == list(range(pairs[0][1], pairs[-1][1] + 1))
     if len(grams) == 1:
-        return wq.Term("grams", grams[0])
-    return wq.Phrase("grams", grams)
+        parts.append(wq.Term("grams", grams[0]))
+    elif consecutive:
+        parts.append(wq.Phrase("grams", grams))
+    else:  # Whoosh phrases cannot skip positions: approximate (the backend checks offsets)
+        parts.extend(wq.Term("grams", gram) for gram in grams)
+    return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 def clause_query(clause: Clause) -> wq.Query:
     """The Whoosh query for a clause: all units, and adjacent Latin words as phrases."""
     parts = [unit_query(u) for u in clause.units]
-    parts += [wq.Phrase("grams", list(group)) for group in clause.latin_groups()]
+    parts += [wq.Phrase("latin", list(group)) for group in clause.latin_groups()]
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 

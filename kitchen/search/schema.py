@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,11 +12,14 @@ from whoosh import columns, fields, formats
 
 from kitchen.search import SearchDocument
 from kitchen.search.analysis import (
+    FIELD_SEPARATOR,
     CharTokenizer,
     GramTokenizer,
     JiebaTokenizer,
+    LatinTokenizer,
     cjk_chars,
     gram_positions,
+    latin_positions,
     normalize,
     word_weights,
 )
@@ -24,19 +28,23 @@ FACETS = ("campaign", "kind", "organization", "year", "status")
 MULTI_SEPARATOR = "\x1f"  # joins a document's campaign slugs in its single column value
 TEXT_FIELDS = ("title", "summary", "body", "people", "keywords", "place")
 # Ranking weight of a word by the field it occurs in: a title hit outranks a body hit.
-WORD_FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "people": 2.0, "summary": 1.5}
+WORD_FIELD_WEIGHTS = {"title": 3, "keywords": 2, "people": 2, "summary": 2}
+MAX_WORD_FREQUENCY = 255  # one byte per posting
 
 
 class GramFormat(formats.Positions):
-    """Positions stored as a raw uint32 array: decoding is one C call, not a Python loop."""
+    """Positions stored as a raw little-endian uint32 array: numpy reads them in one call."""
 
     def encode(self, poslist: list[int]) -> bytes:
         """Encode a position list."""
-        return array("I", poslist).tobytes()
+        return encode_positions(poslist)
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         """Decode a position list."""
-        return array("I", valuestring).tolist()
+        positions = array("I", valuestring)
+        if sys.byteorder == "big":
+            positions.byteswap()
+        return positions.tolist()
 
     def decode_frequency(self, valuestring: bytes) -> int:
         """Return how often the term occurs (four bytes per position)."""
@@ -69,13 +77,22 @@ class WordFormat(formats.Frequency):
         return bytes([min(255, sum(v[0] for v in vs))])
 
 
+def encode_positions(positions: list[int]) -> bytes:
+    """Positions as little-endian uint32 bytes."""
+    encoded = array("I", positions)
+    if sys.byteorder == "big":
+        encoded.byteswap()
+    return encoded.tobytes()
+
+
 @dataclass(slots=True)
 class AnalysedDoc:
-    """One document's terms, computed once and shared by every writer path."""
+    """One document's terms for Whoosh's own writer (the bulk builder computes them vectorised)."""
 
     grams: dict[str, list[int]]
+    latin: dict[str, list[int]]
     chars: set[str]
-    words: dict[str, float]
+    words: dict[str, int]
     word_count: int
 
 
@@ -100,7 +117,7 @@ class _AnalysedField(fields.FieldType):
 
 
 class GramField(_AnalysedField):
-    """CJK bigrams and Latin words with positions: the substring-exact search field."""
+    """CJK bigrams at character offsets: the substring-exact search field."""
 
     scorable = False
 
@@ -109,9 +126,24 @@ class GramField(_AnalysedField):
         self.analyzer = GramTokenizer()
 
     def postings(self, doc: AnalysedDoc) -> Iterator[tuple[str, int, float, bytes]]:
-        """One posting per gram with its positions."""
+        """One posting per bigram with its offsets."""
         for gram, plist in doc.grams.items():
-            yield gram, len(plist), 1.0, array("I", plist).tobytes()
+            yield gram, len(plist), 1.0, encode_positions(plist)
+
+
+class LatinField(_AnalysedField):
+    """Latin/digit words at word positions: whole-word and phrase matches."""
+
+    scorable = False
+
+    def __init__(self) -> None:
+        self.format = GramFormat()
+        self.analyzer = LatinTokenizer()
+
+    def postings(self, doc: AnalysedDoc) -> Iterator[tuple[str, int, float, bytes]]:
+        """One posting per word with its positions."""
+        for word, plist in doc.latin.items():
+            yield word, len(plist), 1.0, encode_positions(plist)
 
 
 class CharField(_AnalysedField):
@@ -140,8 +172,7 @@ class WordField(_AnalysedField):
 
     def postings(self, doc: AnalysedDoc) -> Iterator[tuple[str, int, float, bytes]]:
         """One posting per word; the value carries the field-weighted frequency."""
-        for word, weight in doc.words.items():
-            freq = word_frequency(weight)
+        for word, freq in doc.words.items():
             yield word, freq, 1.0, bytes((freq,))
 
 
@@ -152,6 +183,7 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         grams=GramField(),
+        latin=LatinField(),
         chars=CharField(),
         words=WordField(),
         title=fields.STORED(),
@@ -163,18 +195,27 @@ def build_schema() -> fields.Schema:
     )
 
 
-def analyse(doc: SearchDocument) -> AnalysedDoc:
-    """Analyse the searchable text of a document once for all three search fields."""
-    texts = [normalize(getattr(doc, name) or "") for name in TEXT_FIELDS]
-    weighted = [(t, WORD_FIELD_WEIGHTS.get(n, 1.0)) for n, t in zip(TEXT_FIELDS, texts, strict=True)]
+def normalized_fields(doc: SearchDocument) -> list[str]:
+    """The searchable fields of a document, normalised, in TEXT_FIELDS order."""
+    return [normalize(getattr(doc, name) or "") for name in TEXT_FIELDS]
+
+
+def document_words(fields_: list[str]) -> tuple[dict[str, int], int]:
+    """Field-weighted search-mode word frequencies, and the document's words-field length."""
+    names = zip(TEXT_FIELDS, fields_, strict=True)
+    weighted = [(text, WORD_FIELD_WEIGHTS.get(name, 1)) for name, text in names]
     words = word_weights(weighted)
-    count = sum(word_frequency(w) for w in words.values())
-    return AnalysedDoc(gram_positions(texts), cjk_chars(texts), words, count)
+    if max(words.values(), default=0) > MAX_WORD_FREQUENCY:
+        words = {w: min(f, MAX_WORD_FREQUENCY) for w, f in words.items()}
+    return words, sum(words.values())
 
 
-def word_frequency(weight: float) -> int:
-    """The whole-number frequency stored for a weighted word (1-255; also its length unit)."""
-    return min(255, max(1, round(weight)))
+def analyse(doc: SearchDocument) -> AnalysedDoc:
+    """Analyse a document for Whoosh's own writer (reference implementation of every field)."""
+    fields_ = normalized_fields(doc)
+    text = FIELD_SEPARATOR.join(fields_)
+    words, count = document_words(fields_)
+    return AnalysedDoc(gram_positions(text), latin_positions(text), cjk_chars(text), words, count)
 
 
 def document_year(doc: SearchDocument) -> int:
@@ -207,13 +248,10 @@ def facet_values(doc: SearchDocument) -> dict[str, str]:
     }
 
 
-def writer_fields(doc: SearchDocument, analysed: AnalysedDoc) -> dict[str, object]:
-    """Keyword arguments for Whoosh's `add_document` (the incremental path)."""
+def per_doc_values(doc: SearchDocument) -> dict[str, object]:
+    """Stored fields and column values of a document (everything but the search terms)."""
     values: dict[str, object] = {
         "id": str(doc.id),
-        "grams": analysed,
-        "chars": analysed,
-        "words": analysed,
         "title": doc.title,
         "summary": doc.summary,
         "body": doc.body,
@@ -222,3 +260,9 @@ def writer_fields(doc: SearchDocument, analysed: AnalysedDoc) -> dict[str, objec
     }
     values.update({k: v.encode("utf-8") for k, v in facet_values(doc).items()})
     return values
+
+
+def writer_fields(doc: SearchDocument, analysed: AnalysedDoc) -> dict[str, object]:
+    """Keyword arguments for Whoosh's own `add_document`."""
+    fields_ = dict.fromkeys(("grams", "latin", "chars", "words"), analysed)
+    return {**per_doc_values(doc), **fields_}

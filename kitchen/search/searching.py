@@ -64,7 +64,9 @@ def execute(searcher: Searcher, views: ViewCache, query: SearchQuery) -> SearchR
             view.count_facets(mask, facets)
         scores = bm25_scores(reader, view, mask, stats) if stats and stats.idf else None
         if depth <= MAX_DEPTH:
-            best += [(s, r, d + offset) for s, r, d in top_documents(mask, scores, view.recency, depth)]
+            best += [
+                (s, r, d + offset) for s, r, d in top_documents(mask, scores, view.recency, depth)
+            ]
     best.sort(key=lambda t: (-t[0], -t[1], t[2]))
     page = best[depth - query.per_page : depth]
     hits = _hits(searcher, parsed, page)
@@ -76,12 +78,15 @@ def _hits(searcher: Searcher, parsed: ParsedQuery, page: list[tuple[float, int, 
     hits = []
     for score, _recency, docnum in page:
         stored = searcher.stored_fields(docnum)
+        body, summary = stored.get("body", ""), stored.get("summary", "")
+        # The passage around the first match; with nothing to match, the summary.
+        texts = [body, summary] if pattern is not None else [summary, body]
         hits.append(
             Hit(
                 id=int(stored["id"]),
                 score=round(score, 4),
                 title_html=mark(stored.get("title", ""), pattern),
-                snippet_html=snippet([stored.get("body", ""), stored.get("summary", "")], pattern),
+                snippet_html=snippet(texts, pattern),
                 thumb_key=stored.get("thumb"),
             )
         )

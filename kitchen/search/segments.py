@@ -1,52 +1,109 @@
 """Bulk segment writing: Whoosh segments built from whole posting lists, not one posting at a time.
 
 Whoosh's own writer pushes every posting through a sorting pool, a pickled run file and a merge,
-which costs ~10 µs per posting; a story here has ~1,000 postings. This builder keeps each term's
-postings in compact arrays while documents arrive (they arrive in docnum order, so the lists are
-already sorted), then writes each term's blocks in one go through Whoosh's own codec classes. The
-files are ordinary Whoosh segments: Whoosh reads, merges and deletes from them as usual.
+~10 µs per posting, and a story has ~1,000 postings. This builder collects the bigram and character
+occurrences of a batch of documents as numpy arrays (code, docnum, offset), groups them by one
+stable sort, and keeps per-term chunks; Latin words and rjieba words, a few hundred per story, are
+appended per term in Python. `finish` writes each term's blocks in one go through the array codec.
+The files are ordinary Whoosh segments: Whoosh reads, merges and deletes from them as usual.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
-from itertools import accumulate
 
+import numpy as np
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.filestore import Storage
 from whoosh.system import pack_ushort
 
 from kitchen.search import SearchDocument
+from kitchen.search.analysis import FIELD_SEPARATOR, bigram_codes, code_text, latin_positions
 from kitchen.search.codec import ArrayCodec, ArrayPostingsWriter
-from kitchen.search.schema import AnalysedDoc, analyse, word_frequency, writer_fields
+from kitchen.search.schema import document_words, normalized_fields, per_doc_values
 
-BLOCK_LIMIT = 512  # postings per block: fewer, larger blocks to write and to read back
+BLOCK_LIMIT = 4096  # postings per block: queries read whole posting lists, so few big blocks
+GROUP_DOCS = 500  # documents whose bigram occurrences are sorted and grouped together
 STORED_FIELDS = ("id", "title", "summary", "body", "thumb")
 
 
-class _WholeTermWriter(ArrayPostingsWriter):
+class _Occurrences:
+    """(code, docnum, offset) triples of a group of documents, grouped into per-term chunks."""
+
+    def __init__(self, positional: bool) -> None:
+        self.positional = positional
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+        self.chunks: dict[int, list[tuple]] = {}
+
+    def add(self, codes: np.ndarray, docnum: int, offsets: np.ndarray | None) -> None:
+        """Record one document's occurrences (offsets None for presence-only terms)."""
+        self.parts.append((codes, np.full(codes.size, docnum, dtype=np.int32), offsets))
+
+    def group(self) -> None:
+        """Sort the pending occurrences by code (stably: docnum and offset order stay) and chunk."""
+        if not self.parts:
+            return
+        codes = np.concatenate([p[0] for p in self.parts])
+        order = np.argsort(codes, kind="stable")
+        codes = codes[order]
+        docs = np.concatenate([p[1] for p in self.parts])[order]
+        offsets = np.concatenate([p[2] for p in self.parts])[order] if self.positional else None
+        self.parts = []
+        new_term = np.r_[True, codes[1:] != codes[:-1]]
+        post_starts = np.flatnonzero(new_term | np.r_[True, docs[1:] != docs[:-1]])
+        post_docs = docs[post_starts]
+        post_counts = np.diff(np.r_[post_starts, codes.size]).astype(np.int32)
+        term_starts = np.flatnonzero(new_term)
+        term_posts = np.searchsorted(post_starts, term_starts)
+        bounds = zip(
+            codes[term_starts].tolist(),
+            term_posts.tolist(),
+            np.r_[term_posts[1:], post_starts.size].tolist(),
+            term_starts.tolist(),
+            np.r_[term_starts[1:], codes.size].tolist(),
+            strict=True,
+        )
+        chunks = self.chunks
+        for code, p0, p1, e0, e1 in bounds:
+            if offsets is None:  # presence only: neither counts nor offsets needed
+                chunk = (post_docs[p0:p1], None, None)
+            else:
+                chunk = (post_docs[p0:p1], post_counts[p0:p1], offsets[e0:e1])
+            chunks.setdefault(code, []).append(chunk)
+
+    def terms(self):
+        """Yield (term, docnums, value sizes, value bytes) in term order."""
+        self.group()
+        for code in sorted(self.chunks):
+            chunks = self.chunks[code]
+            docs = np.concatenate([c[0] for c in chunks])
+            if not self.positional:
+                yield code_text(code), docs, None, b""
+                continue
+            sizes = np.concatenate([c[1] for c in chunks]).astype(np.int64) * 4
+            offsets = np.concatenate([c[2] for c in chunks]).astype("<u4")
+            yield code_text(code), docs, sizes, offsets.tobytes()
+
+
+class TermWriter(ArrayPostingsWriter):
     """An array-block postings writer that takes a term's complete posting list at once."""
 
-    def write_term(
-        self, format_, ids: array, sizes: array | None, values: bytes, lengths: list | None
-    ) -> W3TermInfo:
+    def write_term(self, format_, ids, sizes, values: bytes, lengths) -> W3TermInfo:
         """Write every block of one term; values are joined, `sizes` gives variable sizes."""
         self.start_postings(format_, W3TermInfo())
         count, limit = len(ids), self._blocklimit
         width = format_.fixed_value_size() or 0
-        offsets = [0, *accumulate(sizes)] if sizes is not None else None
+        offsets = None if sizes is None else np.r_[0, np.cumsum(sizes)].tolist()
         for start in range(0, count, limit):
             end = min(start + limit, count)
             self._ids = ids[start:end]
             self._weights = _ONES * (end - start)
             if offsets is not None:
-                payload = (sizes[start:end], values[offsets[start] : offsets[end]])
+                self._block_payload = (sizes[start:end], values[offsets[start] : offsets[end]])
             else:
-                payload = (None, values[start * width : end * width])
-            self._block_payload = payload
+                self._block_payload = (None, values[start * width : end * width])
             self._maxweight = 1.0
-            block_lengths = lengths[start:end] if lengths else None
+            block_lengths = lengths[start:end] if lengths is not None else None
             self._minlength = min(block_lengths) if block_lengths else None
             self._maxlength = max(block_lengths) if block_lengths else 0
             self._write_block(last=end == count)
@@ -57,32 +114,40 @@ _ONES = array("f", [1.0])
 
 
 class SegmentBuilder:
-    """Accumulates analysed documents and writes them as one new Whoosh segment."""
+    """Accumulates documents and writes them as one new Whoosh segment."""
 
-    def __init__(
-        self, storage: Storage, indexname: str, schema, blocklimit: int = BLOCK_LIMIT, compression: int = 1
-    ):
+    def __init__(self, storage: Storage, indexname: str, schema, compression: int = 0):
         self.storage = storage
         self.schema = schema
-        self.codec = ArrayCodec(blocklimit=blocklimit, compression=compression)
+        self.codec = ArrayCodec(blocklimit=BLOCK_LIMIT, compression=compression)
         self.segment = self.codec.new_segment(storage, indexname)
         self.perdoc = self.codec.per_document_writer(storage, self.segment)
         self.doc_count = 0
         self.ids: list[str] = []
-        self.word_lengths = array("I")
-        self.grams: dict[str, tuple[array, array, array]] = {}
-        self.chars: dict[str, array] = {}
+        self.word_lengths: list[int] = []
+        self.grams = _Occurrences(positional=True)
+        self.chars = _Occurrences(positional=False)
+        self.latin: dict[str, tuple[array, array, array]] = {}
         self.words: dict[str, tuple[array, bytearray]] = {}
 
-    def add(self, doc: SearchDocument, analysed: AnalysedDoc | None = None) -> None:
-        """Add one document (analysing it unless that was done already)."""
-        analysed = analysed or analyse(doc)
+    def add(self, doc: SearchDocument) -> None:
+        """Analyse and add one document."""
         docnum = self.doc_count
-        self._add_per_doc(docnum, writer_fields(doc, analysed), analysed.word_count)
+        fields = normalized_fields(doc)
+        text = FIELD_SEPARATOR.join(fields)
+        codes, offsets, chars = bigram_codes(text)
+        self.grams.add(codes, docnum, offsets)
+        self.chars.add(chars.astype(np.int64), docnum, None)
+        self._add_positional(self.latin, docnum, latin_positions(text))
+        words, length = document_words(fields)
+        self._add_words(docnum, words)
+        self._add_per_doc(docnum, per_doc_values(doc), length)
         self.ids.append(str(doc.id))
-        self.word_lengths.append(analysed.word_count)
-        self._add_postings(docnum, analysed)
+        self.word_lengths.append(length)
         self.doc_count += 1
+        if self.doc_count % GROUP_DOCS == 0:
+            self.grams.group()
+            self.chars.group()
 
     def _add_per_doc(self, docnum: int, values: dict[str, object], word_count: int) -> None:
         perdoc, schema = self.perdoc, self.schema
@@ -95,26 +160,24 @@ class SegmentBuilder:
                 perdoc.add_column_value(name, fieldobj.column_type, values[name])
         perdoc.finish_doc()
 
-    def _add_postings(self, docnum: int, analysed: AnalysedDoc) -> None:
-        grams, chars, words = self.grams, self.chars, self.words
-        for gram, plist in analysed.grams.items():
-            entry = grams.get(gram)
+    @staticmethod
+    def _add_positional(terms: dict, docnum: int, positions: dict[str, list[int]]) -> None:
+        for term, plist in positions.items():
+            entry = terms.get(term)
             if entry is None:
-                entry = grams[gram] = (array("I"), array("I"), array("I"))
+                entry = terms[term] = (array("I"), array("I"), array("I"))
             entry[0].append(docnum)
-            entry[1].append(len(plist))
+            entry[1].append(4 * len(plist))
             entry[2].extend(plist)
-        for char in analysed.chars:
-            entry = chars.get(char)
-            if entry is None:
-                entry = chars[char] = array("I")
-            entry.append(docnum)
-        for word, weight in analysed.words.items():
+
+    def _add_words(self, docnum: int, frequencies: dict[str, int]) -> None:
+        words = self.words
+        for word, frequency in frequencies.items():
             entry = words.get(word)
             if entry is None:
                 entry = words[word] = (array("I"), bytearray())
             entry[0].append(docnum)
-            entry[1].append(word_frequency(weight))
+            entry[1].append(frequency)
 
     def finish(self):
         """Write the postings and per-document files; return the new segment (None if empty)."""
@@ -122,45 +185,34 @@ class SegmentBuilder:
         if not self.doc_count:
             return None
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
-        writer = _WholeTermWriter(
-            fieldwriter._postfile, self.codec._blocklimit, compression=self.codec._compression
-        )
+        writer = TermWriter(fieldwriter._postfile, BLOCK_LIMIT, compression=self.codec._compression)
         for name, terms in self._fields():
             self._write_field(fieldwriter, writer, name, terms)
         fieldwriter.close()
         self.segment.set_doc_count(self.doc_count)
         return self.segment
 
-    def _fields(self) -> Iterable[tuple[str, Iterable]]:
+    def _fields(self):
         """Yield each field's (term, ids, sizes, values, lengths), fields and terms sorted."""
-        ids = sorted((doc_id, array("I", [n])) for n, doc_id in enumerate(self.ids))
-        yield "chars", ((t, d, None, b"", None) for t, d in _sorted(self.chars))
-        yield "grams", (_gram_entry(t, e) for t, e in _sorted(self.grams))
-        yield "id", ((t, d, None, b"", None) for t, d in ids)
         lengths = self.word_lengths
-        yield "words", ((t, d, None, bytes(f), [lengths[n] for n in d]) for t, (d, f) in _sorted(self.words))
+        ids = sorted((doc_id, array("I", [n])) for n, doc_id in enumerate(self.ids))
+        yield "chars", ((t, d, None, b"", None) for t, d, _s, _v in self.chars.terms())
+        yield "grams", ((t, d, s, v, None) for t, d, s, v in self.grams.terms())
+        yield "id", ((t, d, None, b"", None) for t, d in ids)
+        latin = sorted(self.latin.items())
+        yield "latin", ((t, d, s, _little(p), None) for t, (d, s, p) in latin)
+        words = sorted(self.words.items())
+        yield "words", ((t, d, None, bytes(f), [lengths[n] for n in d]) for t, (d, f) in words)
 
-    def _write_field(self, fieldwriter, writer: _WholeTermWriter, name: str, terms) -> None:
+    def _write_field(self, fieldwriter, writer: TermWriter, name: str, terms) -> None:
         fieldobj = self.schema[name]
         fieldwriter.start_field(name, fieldobj)
+        fieldid = pack_ushort(fieldwriter._fieldmap[name])
         for term, ids, sizes, values, lengths in terms:
             info = writer.write_term(fieldobj.format, ids, sizes, values, lengths)
-            key = pack_ushort(fieldwriter._fieldmap[name]) + term.encode("utf-8")
-            fieldwriter._tindex.add(key, info.to_bytes())
+            fieldwriter._tindex.add(fieldid + term.encode("utf-8"), info.to_bytes())
         fieldwriter.finish_field()
 
 
-def _sorted(terms: dict) -> list:
-    # UTF-8 byte order is code point order, so sorting the str keys sorts the term bytes.
-    return sorted(terms.items())
-
-
-def _gram_entry(term: str, entry: tuple[array, array, array]) -> tuple:
-    docs, counts, flat = entry
-    sizes = array("I", (4 * c for c in counts))
-    return term, docs, sizes, _native_bytes(flat), None
-
-
-def _native_bytes(numbers: array) -> bytes:
-    # GramFormat values are native-endian uint32 positions, as array.tobytes() gives them.
-    return numbers.tobytes()
+def _little(numbers: array) -> bytes:
+    return np.frombuffer(numbers, dtype=np.uint32).astype("<u4").tobytes()

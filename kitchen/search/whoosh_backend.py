@@ -123,14 +123,15 @@ class WhooshBackend:
             return execute(searcher, self._views, query)
 
     def _current_searcher(self) -> Searcher | None:
-        """The searcher of the live generation, reopened after a swap or refreshed after a commit."""
+        """The live generation's searcher, reopened after a swap or a commit."""
         name = self.generations.current_name()
         if name is None:
             return None
-        if self._searcher is not None and self._searcher_generation == name:
-            if not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+        current = self._searcher is not None and self._searcher_generation == name
+        if current and self._searcher.up_to_date():
             return self._searcher
+        # Not Searcher.refresh(): it reuses segment readers by segment id and so keeps their old
+        # deletion sets, which would resurrect replaced documents.
         try:
             searcher = self.generations.open(name).searcher()
         except (EmptyIndexError, FileNotFoundError):
