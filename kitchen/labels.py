@@ -67,8 +67,9 @@ def kind_enum(value: str) -> ItemKind:
     return ItemKind(value)
 
 
-def with_param(args: Mapping[str, str], key: str, value: object, keep_page: bool = False
-               ) -> dict[str, object]:
+def with_param(
+    args: Mapping[str, str], key: str, value: object, keep_page: bool = False
+) -> dict[str, object]:
     """The query parameters with one changed (None removes it); a new filter starts at page 1."""
     params: dict[str, object] = dict(args.items())
     if not keep_page:

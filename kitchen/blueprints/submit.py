@@ -170,10 +170,14 @@ def _file_json(media) -> dict[str, object]:
     still = submission.missing_for_submission(item)
     return {
         "card_html": render_template(
-            "submit/_file_card.html", media=media, item=item,
-            duplicates={media.id: [d.item_id for d in dups]}),
+            "submit/_file_card.html",
+            media=media,
+            item=item,
+            duplicates={media.id: [d.item_id for d in dups]},
+        ),
         "missing": _("Still needed before submitting: %(what)s.", what="、".join(still))
-        if still else "",
+        if still
+        else "",
         "id": media.id,
         "original_name": media.original_name,
         "mime": media.mime,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskCliRunner, FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
 from kitchen.extensions import db
@@ -45,8 +45,13 @@ def test_index_follows_approve_correct_and_withdraw(app: Flask) -> None:
     workflow.apply(curator, item, Move.APPROVE)
     assert _ids(journalist, "农技专家") == [item.id]
     correction = curation.Corrections(
-        title="高原上的气象观测员", summary=item.summary, credit_line=item.credit_line,
-        usage_terms=item.usage_terms.value, people=item.people, keywords=item.keywords)
+        title="高原上的气象观测员",
+        summary=item.summary,
+        credit_line=item.credit_line,
+        usage_terms=item.usage_terms.value,
+        people=item.people,
+        keywords=item.keywords,
+    )
     curation.review(curator, item, correction, None)
     assert _ids(journalist, "农技专家") == [] and _ids(journalist, "气象观测员") == [item.id]
     workflow.apply(curator, item, Move.WITHDRAW, "肖像权问题")
@@ -69,16 +74,24 @@ def test_scopes_match_the_access_rules(app: Flask) -> None:
 def test_facet_counts_equal_database_counts(app: Flask) -> None:
     campaign = factories.make_campaign()
     for n in range(6):
-        _story(status=ItemStatus.APPROVED, title=f"科普日现场{n}",
-               kind=ItemKind.PHOTO if n % 2 else ItemKind.STORY,
-               campaigns=[campaign] if n < 4 else [])
+        _story(
+            status=ItemStatus.APPROVED,
+            title=f"科普日现场{n}",
+            kind=ItemKind.PHOTO if n % 2 else ItemKind.STORY,
+            campaigns=[campaign] if n < 4 else [],
+        )
     _story(status=ItemStatus.SUBMITTED, title="科普日待审")
     results = library.search(factories.make_user(Role.JOURNALIST), "科普日")
-    facets = {name: {value: count for value, _label, count in rows}
-              for name, rows in results.facets.items()}
+    facets = {
+        name: {value: count for value, _label, count in rows}
+        for name, rows in results.facets.items()
+    }
     approved = Item.status == ItemStatus.APPROVED
-    by_kind = dict(db.session.execute(
-        select(Item.kind, func.count()).where(approved).group_by(Item.kind)).all())
+    by_kind = dict(
+        db.session.execute(
+            select(Item.kind, func.count()).where(approved).group_by(Item.kind)
+        ).all()
+    )
     assert facets["kind"] == {k.value: n for k, n in by_kind.items()}
     assert facets["campaign"] == {campaign.slug: 4}
     assert results.total == 6
@@ -138,11 +151,14 @@ def test_downloads_are_logged(client: FlaskClient, login_as) -> None:
     client.get(f"/files/{media.id}/original?download=1")
     rows = db.session.scalars(select(DownloadEvent).order_by(DownloadEvent.id)).all()
     assert [(r.user_id, r.item_id, r.rendition) for r in rows] == [
-        (user.id, item.id, "web"), (user.id, item.id, "original")]
+        (user.id, item.id, "web"),
+        (user.id, item.id, "original"),
+    ]
 
 
-def test_index_failure_keeps_the_change_and_is_retried(app: Flask, client: FlaskClient,
-                                                       login_as, monkeypatch) -> None:
+def test_index_failure_keeps_the_change_and_is_retried(
+    app: Flask, client: FlaskClient, login_as, monkeypatch
+) -> None:
     item = factories.make_item(status=ItemStatus.SUBMITTED, title="索引失败的故事")
     curator = factories.make_user(Role.CURATOR)
 
@@ -172,16 +188,30 @@ def test_reindex_gives_the_same_results(app: Flask, runner: FlaskCliRunner) -> N
     assert sorted(_ids(journalist, "科学家精神")) == before
 
 
-def test_import_reports_bad_lines_and_keeps_the_good(app: Flask, runner: FlaskCliRunner,
-                                                     tmp_path: Path) -> None:
+def test_import_reports_bad_lines_and_keeps_the_good(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
     factories.make_user(Role.ADMIN)
-    good = {"kind": "story", "title": "导入的院士故事", "summary": "摘要", "body": "正文里有院士。",
-            "people": ["张院士"], "keywords": ["院士", "科学家精神"], "campaigns": ["new-call"],
-            "org": "新来的学会", "credit": "新来的学会 文/某人", "event_date": "2024-05-30",
-            "status": "approved"}
-    lines = [json.dumps(good, ensure_ascii=False), "{not json", json.dumps({**good, "title": ""},
-             ensure_ascii=False), json.dumps({**good, "kind": "poem"}, ensure_ascii=False),
-             json.dumps({**good, "title": "第二个导入", "status": "submitted"}, ensure_ascii=False)]
+    good = {
+        "kind": "story",
+        "title": "导入的院士故事",
+        "summary": "摘要",
+        "body": "正文里有院士。",
+        "people": ["张院士"],
+        "keywords": ["院士", "科学家精神"],
+        "campaigns": ["new-call"],
+        "org": "新来的学会",
+        "credit": "新来的学会 文/某人",
+        "event_date": "2024-05-30",
+        "status": "approved",
+    }
+    lines = [
+        json.dumps(good, ensure_ascii=False),
+        "{not json",
+        json.dumps({**good, "title": ""}, ensure_ascii=False),
+        json.dumps({**good, "kind": "poem"}, ensure_ascii=False),
+        json.dumps({**good, "title": "第二个导入", "status": "submitted"}, ensure_ascii=False),
+    ]
     source = tmp_path / "items.jsonl"
     source.write_text("\n".join(lines), encoding="utf-8")
     result = runner.invoke(args=["kitchen", "import", str(source)])
