@@ -14,7 +14,6 @@ from kitchen.services.access import Action
 from kitchen.services.errors import ValidationError
 from kitchen.services.items import ItemFilter
 
-DECISIONS = workflow.DECISIONS
 MAX_PER_PAGE = 100
 
 
@@ -74,9 +73,9 @@ def _decision(value: object) -> workflow.Move | None:
     """The move a review asks for (None: corrections only)."""
     if value is None:
         return None
-    if not isinstance(value, str) or value not in DECISIONS:
+    if not isinstance(value, str) or value not in workflow.DECISIONS:
         raise ValidationError(_l("Please choose one of the listed values."), field="decision")
-    return DECISIONS[value]
+    return workflow.DECISIONS[value]
 
 
 @bp.post("/items/<int:item_id>/review")

@@ -6,10 +6,11 @@ from enum import StrEnum
 from typing import Any
 
 from kitchen.models import ItemKind, ItemStatus, OrgKind, Role, Urgency, UsageTerms
+from kitchen.services import workflow
 
 Schema = dict[str, Any]
 MAX_ID = 2**31 - 1
-DECISIONS = ["approve", "request_changes", "reject", "withdraw", "reinstate"]
+DECISIONS = list(workflow.DECISIONS)
 
 
 def ref(name: str) -> Schema:

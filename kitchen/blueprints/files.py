@@ -25,7 +25,7 @@ def serve(file_id: int, rendition: str) -> ResponseReturnValue:
     media = uploads.get_file(current_user, file_id)
     served = uploads.open_rendition(current_user, media, rendition)
     download = request.args.get("download") == "1"
-    if download or (rendition == "original" and not request.range):
+    if uploads.is_download(rendition, asked=download, partial=request.range is not None):
         uploads.record_download(current_user, media, rendition)
     response = send_file(
         served.path,

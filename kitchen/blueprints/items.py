@@ -54,9 +54,7 @@ def show(item_id: int) -> ResponseReturnValue:
     """One item: its text, people, credit line, usage terms and campaigns."""
     item = items.get_item(current_user, item_id)
     notifications.mark_read(current_user, item.id)
-    in_house = access.may(current_user, Action.EDIT_ITEM, item) or access.role_may(
-        current_user, Action.REVIEW
-    )
+    in_house = access.sees_review_history(current_user, item)
     return render_template(
         "items/show.html",
         item=item,

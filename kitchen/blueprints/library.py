@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from kitchen.blueprints.guards import requires
-from kitchen.services import items, library, selections
-from kitchen.services.access import SEES_EVERYTHING, Action
+from kitchen.services import access, items, library, selections
+from kitchen.services.access import Action
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
@@ -49,7 +49,7 @@ def search() -> ResponseReturnValue:
         text=text,
         args=args,
         filters=FILTERS,
-        show_status=current_user.role in SEES_EVERYTHING,
+        show_status=access.sees_every_state(current_user),
         featured=items.latest_approved(6, featured=True) if not text and not filtered else [],
         selected=set(i.id for i in selections.entries(current_user)),
     )

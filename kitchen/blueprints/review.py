@@ -16,8 +16,6 @@ from kitchen.services.errors import DomainError
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-DECISIONS = workflow.DECISIONS
-
 
 @bp.get("/")
 @requires(Action.REVIEW)
@@ -68,7 +66,7 @@ def item(item_id: int) -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         decision = request.form.get("decision", "")
-        move = DECISIONS.get(decision)
+        move = workflow.DECISIONS.get(decision)
         try:
             changes = curation.review(
                 current_user, target, _corrections(form), move, form.comment.data or ""

@@ -73,6 +73,16 @@ def may(user: User | None, action: Action, item: Item | None = None) -> bool:
     return True
 
 
+def sees_review_history(user: User | None, item: Item) -> bool:
+    """The item's own organisation and the reviewers read its decisions and duplicate flags."""
+    return may(user, Action.EDIT_ITEM, item) or role_may(user, Action.REVIEW)
+
+
+def sees_every_state(user: User | None) -> bool:
+    """Centre staff search work in progress of every organisation, with a status facet."""
+    return bool(user and user.is_authenticated and user.role in SEES_EVERYTHING)
+
+
 def authorize(user: User | None, action: Action, item: Item | None = None) -> None:
     """Raise NotFound for an item outside the user's scope, Forbidden for a wrong role."""
     if item is not None and not can_see(user, item):

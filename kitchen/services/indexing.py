@@ -123,14 +123,6 @@ def backlog() -> list[SearchBacklog]:
     return list(db.session.scalars(select(SearchBacklog).order_by(SearchBacklog.updated_at)))
 
 
-def remove_item(item_id: int) -> None:
-    """Take a deleted item out of the index."""
-    try:
-        service().remove_item(item_id)
-    except Exception as exc:  # keep it for a retry
-        _remember(item_id, exc)
-
-
 def all_documents(batch: int = 500) -> Iterator[SearchDocument]:
     """Every item as a document, read in batches."""
     last = 0

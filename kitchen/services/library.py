@@ -132,9 +132,4 @@ def _labelled(facets: dict[str, dict[str, int]]) -> dict[str, list[tuple[str, st
     return result
 
 
-def hit_ids(results: LibraryResults) -> list[int]:
-    """The item ids on this page, in order."""
-    return [h.item.id for h in results.hits]
-
-
-__all__ = ["Hit", "LibraryHit", "LibraryResults", "hit_ids", "search"]
+__all__ = ["Hit", "LibraryHit", "LibraryResults", "search"]

@@ -196,13 +196,6 @@ def duplicate_counts(item: Item) -> dict[int, list[int]]:
     return found
 
 
-def file_count(item: Item) -> int:
-    """How many files the item has."""
-    return (
-        db.session.scalar(select(func.count(MediaFile.id)).where(MediaFile.item_id == item.id)) or 0
-    )
-
-
 @dataclass
 class Served:
     """How to send one rendition of a file."""
@@ -257,6 +250,12 @@ def limits_text(kind: ItemKind) -> str:
     return "；".join(
         str(names[m]) % {"mb": sizes[m] // (1024 * 1024)} for m in sorted(ACCEPTS[kind])
     )
+
+
+def is_download(rendition: str, *, asked: bool, partial: bool) -> bool:
+    """What the download log counts: an asked-for download, or a whole original (not the
+    thumbnails a page shows, nor a player's range requests)."""
+    return asked or (rendition == "original" and not partial)
 
 
 def record_download(user: User, media: MediaFile, rendition: str, via: str = "web") -> None:
