@@ -16,11 +16,13 @@ A contributor of organisation X therefore searches with ``statuses={"approved"}`
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 FACET_NAMES = ("campaign", "kind", "organization", "year", "status")
 SORTS = ("relevance", "newest")
@@ -125,6 +127,18 @@ class SearchBackend(Protocol):
         """Remove every document."""
         ...
 
+    def fingerprints(self) -> dict[int, list[int]]:
+        """Every indexed id with the fingerprints of its copies (one, unless corrupted)."""
+        ...
+
+    def stored(self, doc_id: int) -> SearchDocument | None:
+        """The index's copy of a document, or None."""
+        ...
+
+    def needs_rebuild(self) -> bool:
+        """Tell whether the index is missing or in a layout this code no longer reads."""
+        ...
+
 
 class SearchService:
     """What the app's services call: one item at a time, or a full rebuild."""
@@ -149,6 +163,40 @@ class SearchService:
     ) -> int:
         """Rebuild the index from all items; searches keep working meanwhile."""
         return self.backend.rebuild(docs, progress)
+
+
+def document_json(doc: SearchDocument) -> str:
+    """A document as compact JSON (dates in ISO form): the index's copy of it."""
+    values = asdict(doc)
+    for name in ("event_date", "approved_at", "created_at"):
+        if values[name] is not None:
+            values[name] = values[name].isoformat()
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def document_from_json(text: str) -> SearchDocument:
+    """The document a `document_json` string holds."""
+    values: dict[str, Any] = json.loads(text)
+    if values.get("event_date"):
+        values["event_date"] = date.fromisoformat(values["event_date"])
+    for name in ("approved_at", "created_at"):
+        if values.get(name):
+            values[name] = datetime.fromisoformat(values[name])
+    return SearchDocument(**values)
+
+
+def fingerprint(doc: SearchDocument | str) -> int:
+    """A 64-bit digest of a document (or its JSON): what `kitchen index check` compares."""
+    text = doc if isinstance(doc, str) else document_json(doc)
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def stored_codec(name: str, version: int, settings: dict[str, int]) -> object:
+    """The codec a stored index names (a stable entry point: index TOCs refer to it by this
+    path, so the engine's modules can move without breaking existing indexes)."""
+    from kitchen.search.whoosh_adapter import codec_named
+
+    return codec_named(name, version, settings)
 
 
 def open_backend(path: Path) -> SearchBackend:

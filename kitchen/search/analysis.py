@@ -12,20 +12,18 @@ joined with newlines into one *index text*. Four term sets are derived from it:
 * words - rjieba's search-mode words (科学家 -> 科学/学家/科学家), weighted by field, for ranking.
 
 The bigram and character sets are computed with numpy over code points (see bigram_codes): no
-Python work per character, which is what makes bulk indexing fast. The plain-Python functions
-(gram_positions, cjk_chars) define the same sets and serve Whoosh's own writer and the tests; the
-Whoosh Tokenizer classes yield the same terms for Whoosh's tools (query parsers, highlighters).
+Python work per character, which is what makes bulk indexing fast. Plain-Python reference
+versions of the same sets live in the tests (tests/search/reference.py).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import rjieba
-from whoosh.analysis import Token, Tokenizer
 
 CJK_RANGES = (
     (0x3005, 0x3007),
@@ -83,16 +81,6 @@ def normalize(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
-def index_text(fields: Iterable[str]) -> str:
-    """Join normalised field texts into a document's index text."""
-    return FIELD_SEPARATOR.join(normalize(text or "") for text in fields)
-
-
-def is_cjk(run: str) -> bool:
-    """Tell whether a run (as found by RUN_RE) is a CJK run rather than a Latin/digit word."""
-    return CJK_RE.match(run) is not None
-
-
 def gram_pairs(run: str) -> list[tuple[str, int]]:
     """The grams of a word run with their offsets: adjacent pairs with at least one CJK char."""
     return [
@@ -102,17 +90,8 @@ def gram_pairs(run: str) -> list[tuple[str, int]]:
     ]
 
 
-def gram_positions(text: str) -> dict[str, list[int]]:
-    """Map each gram of an index text to its character offsets (reference version)."""
-    positions: dict[str, list[int]] = {}
-    for match in WORD_RUN_RE.finditer(text):
-        for gram, offset in gram_pairs(match.group()):
-            positions.setdefault(gram, []).append(match.start() + offset)
-    return positions
-
-
 def bigram_codes(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Vectorised gram_positions: (gram codes, their offsets, distinct CJK code points)."""
+    """Every gram of an index text: (gram codes, their offsets, distinct CJK code points)."""
     points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     bmp = np.minimum(points, 0xFFFF)
     cjk = _BMP_CJK[bmp] | ((points >= 0x20000) & (points <= 0x3134F))
@@ -150,17 +129,6 @@ def _breaks_phrase(gap: str) -> bool:
     return FIELD_SEPARATOR in gap or CJK_RE.search(gap) is not None
 
 
-def cjk_chars(text: str) -> set[str]:
-    """Return the set of CJK characters in a text (reference version of bigram_codes' third)."""
-    # Deduplicate first: a story has ~1,500 characters but only a few hundred distinct ones.
-    return set(CJK_RE.findall("".join(set(text))))
-
-
-def search_words(text: str) -> list[str]:
-    """Cut normalised text into rjieba search-mode words, dropping spaces and punctuation."""
-    return [w for w in _JIEBA.cut_for_search(text) if w[0].isalnum()]
-
-
 def word_weights(weighted_texts: Iterable[tuple[str, int]]) -> dict[str, int]:
     """Count search-mode words over (text, field weight) pairs, each hit adding its weight."""
     weights: Counter[str] = Counter()
@@ -170,67 +138,6 @@ def word_weights(weighted_texts: Iterable[tuple[str, int]]) -> dict[str, int]:
             counts = Counter({word: n * factor for word, n in counts.items()})
         weights.update(counts)
     return {word: n for word, n in weights.items() if word[0].isalnum()}
-
-
-class _TermTokenizer(Tokenizer):
-    """Shared Token plumbing for the Tokenizers below (Whoosh's analyzer protocol)."""
-
-    def terms(self, text: str) -> Iterator[tuple[str, int]]:
-        """Yield (term, position) for normalised text, in position order."""
-        raise NotImplementedError
-
-    def __call__(
-        self, value: str, positions: bool = False, start_pos: int = 0, **kwargs: object
-    ) -> Iterator[Token]:
-        """Yield one Token per term, as Whoosh fields and query parsers expect."""
-        token = Token(positions=positions, **kwargs)
-        for term, pos in self.terms(normalize(value)):
-            token.text = term
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + pos
-            yield token
-
-
-def _by_position(positions: dict[str, list[int]]) -> Iterator[tuple[str, int]]:
-    return iter(sorted(((t, p) for t, plist in positions.items() for p in plist), key=_pos))
-
-
-def _pos(item: tuple[str, int]) -> int:
-    return item[1]
-
-
-class GramTokenizer(_TermTokenizer):
-    """Grams (CJK bigrams and CJK/alphanumeric pairs) at their character offsets."""
-
-    def terms(self, text: str) -> Iterator[tuple[str, int]]:
-        """Yield bigrams with offsets."""
-        return _by_position(gram_positions(text))
-
-
-class LatinTokenizer(_TermTokenizer):
-    """Latin/digit words at word positions."""
-
-    def terms(self, text: str) -> Iterator[tuple[str, int]]:
-        """Yield words with positions."""
-        return _by_position(latin_positions(text))
-
-
-class CharTokenizer(_TermTokenizer):
-    """Single CJK characters (one-character queries search these)."""
-
-    def terms(self, text: str) -> Iterator[tuple[str, int]]:
-        """Yield every CJK character in order."""
-        return ((c, i) for i, c in enumerate(CJK_RE.findall(text)))
-
-
-class JiebaTokenizer(_TermTokenizer):
-    """rjieba search-mode words (科技工作者 -> 科技/工作/作者/工作者/科技工作者 ...)."""
-
-    def terms(self, text: str) -> Iterator[tuple[str, int]]:
-        """Yield search-mode words in order."""
-        return ((w, i) for i, w in enumerate(search_words(text)))
 
 
 def query_units(text: str) -> list[str]:

@@ -1,72 +1,24 @@
-"""Writing documents: locked commits for updates, and parallel segment building for rebuilds."""
+"""Building segments for many documents: in this process, or in worker processes for rebuilds."""
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import queue
-import random
-import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import FileIndex, LockError
-from whoosh.writing import SegmentWriter
+from whoosh.index import FileIndex
 
 from kitchen.search import SearchDocument
-from kitchen.search.codec import ArrayCodec
+from kitchen.search.schema import build_schema
 from kitchen.search.segments import SegmentBuilder
-
-log = logging.getLogger(__name__)
+from kitchen.search.whoosh_adapter import open_index
 
 SEGMENT_DOCS = 2500  # documents per bulk segment: bounds a builder's memory (~100 MB)
 BATCH_DOCS = 200  # documents per job handed to a worker
 PARALLEL_MIN_DOCS = 1000  # below this, starting worker processes costs more than it saves
-
-
-def locked_writer(ix: FileIndex, timeout: float) -> SegmentWriter:
-    """Open a writer, retrying with jittered backoff while another process holds the lock."""
-    deadline = time.monotonic() + timeout
-    delay = 0.005
-    while True:
-        try:
-            return SegmentWriter(ix, codec=ArrayCodec())
-        except LockError:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 2, 0.25)
-
-
-def commit(writer: SegmentWriter, new_segments: list, delete_ids: Iterable[int] = ()) -> None:
-    """Delete documents by id, add built segments, merge small segments, commit and unlock."""
-    try:
-        for doc_id in delete_ids:
-            writer.delete_by_term("id", str(doc_id))
-        kept = writer._merge_segments(None, None, None)  # Whoosh's MERGE_SMALL policy
-        if writer._added:  # segments merged above were rewritten into the writer's own
-            kept.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
-        writer._commit_toc(kept + new_segments)
-        writer._finish()
-    except BaseException:
-        writer.cancel()
-        raise
-
-
-def write_documents(ix: FileIndex, docs: list[SearchDocument], timeout: float) -> None:
-    """Add or replace documents in a live index (in this process, under its write lock)."""
-    writer = locked_writer(ix, timeout)
-    try:
-        segments = build_in_process(ix.storage, ix.indexname, ix.schema, iter(docs))
-    except BaseException:
-        writer.cancel()
-        raise
-    commit(writer, segments, {d.id for d in docs})
 
 
 def build_in_process(
@@ -213,8 +165,8 @@ def _collect(results, workers) -> list:
 def _worker(path: str, indexname: str, jobs, results) -> None:
     """Worker process: build segments from batches until told to stop."""
     try:
-        storage = FileStorage(path)
-        schema = storage.open_index(indexname).schema
+        ix = open_index(path, build_schema())
+        storage, schema = ix.storage, ix.schema
         builder = SegmentBuilder(storage, indexname, schema)
         while (batch := jobs.get()) is not None:
             for doc in batch:

@@ -9,12 +9,12 @@ instead of Whoosh's `groupedby`, which walks every hit in Python.
 from __future__ import annotations
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
 from kitchen.search import SearchQuery
 from kitchen.search.schema import FACETS, MULTI_SEPARATOR
+from kitchen.search.whoosh_adapter import length_bytes, live_mask
 
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
@@ -72,15 +72,15 @@ class SegmentView:
             name: FacetColumn(_column(reader, name), multi=name == "campaign") for name in FACETS
         }
         self.recency = np.array(_column(reader, "recency"), dtype=np.int64)
-        self.word_lengths = _word_lengths(reader, self.size)
+        self.docids = np.array(_column(reader, "docid"), dtype=np.int64)
+        lengths = length_bytes(reader, "words")
+        self.word_lengths = (
+            np.ones(self.size, dtype=np.float32) if lengths is None else _BYTE_LENGTHS[lengths]
+        )
 
     def live(self, reader: SegmentReader) -> np.ndarray:
         """Mask of the documents not deleted (deletions change without a new segment)."""
-        mask = np.ones(self.size, dtype=bool)
-        deleted = list(reader.segment().deleted_docs())
-        if deleted:
-            mask[deleted] = False
-        return mask
+        return live_mask(reader.segment())
 
     def filter_mask(self, query: SearchQuery) -> np.ndarray | None:
         """Mask of documents passing the facet filters and visibility; None if no filter."""
@@ -125,14 +125,6 @@ def _column(reader: SegmentReader, name: str) -> list:
     return list(reader.column_reader(name, translate=False))
 
 
-def _word_lengths(reader: SegmentReader, size: int) -> np.ndarray:
-    perdoc = reader._perdoc  # the length column is Whoosh's own, stored one byte per document
-    if not perdoc.has_column("_words_len"):
-        return np.ones(size, dtype=np.float32)
-    raw = np.array(list(perdoc.column_reader("_words_len", LENGTHS_COLUMN)), dtype=np.int64)
-    return _BYTE_LENGTHS[raw]
-
-
 class ViewCache:
     """SegmentViews by segment id, dropping those of segments no longer in the index."""
 
@@ -140,15 +132,17 @@ class ViewCache:
         self._views: dict[str, SegmentView] = {}
 
     def get(self, reader: SegmentReader) -> SegmentView:
-        """The view of a segment, built on first use."""
+        """The view of a segment, built on first use (threads share them: they never change)."""
         segid = reader.segment().segment_id()
         view = self._views.get(segid)
         if view is None:
             view = self._views[segid] = SegmentView(reader)
         return view
 
+    def __len__(self) -> int:
+        return len(self._views)
+
     def retain(self, segment_ids: set[str]) -> None:
         """Forget views of segments not listed (merged away or from an old generation)."""
-        for segid in list(self._views):
-            if segid not in segment_ids:
-                del self._views[segid]
+        for segid in [s for s in list(self._views) if s not in segment_ids]:
+            self._views.pop(segid, None)

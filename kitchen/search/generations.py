@@ -3,7 +3,8 @@
 Layout of the configured search folder::
 
     CURRENT              name of the live generation, replaced atomically (os.replace)
-    gen-<hex>/           one complete Whoosh index per generation
+    gen-<hex>/           one complete Whoosh index per generation, with a FORMAT file naming
+                         the layout it was written in (an older layout is rebuilt, not read)
     BUILDING             name of the generation a rebuild is writing, while it runs
     gen-<hex>.journal    updates made while that generation was being built, to replay
     control.lock         writers hold it shared; a rebuild holds it exclusively to swap
@@ -27,12 +28,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoosh import index
 from whoosh.index import FileIndex
 
 from kitchen.search.schema import build_schema
+from kitchen.search.whoosh_adapter import create_index, open_index
 
 PREFIX = "gen-"
+# The layout of a generation: schema, stored source, codec. Bump it whenever they change;
+# `kitchen init` and the worker then rebuild the index from the database.
+FORMAT = "kitchen-index 2"
+FORMAT_FILE = "FORMAT"
 
 
 class Generations:
@@ -63,16 +68,24 @@ class Generations:
         return name
 
     def open(self, name: str) -> FileIndex:
-        """Open a generation's Whoosh index."""
-        return index.open_dir(str(self.root / name))
+        """Open a generation's Whoosh index (with our schema, never the pickled one)."""
+        return open_index(self.root / name, build_schema())
 
     def create(self) -> str:
         """Create an empty generation folder with a new index; return its name."""
         name = f"{PREFIX}{uuid.uuid4().hex[:12]}"
         path = self.root / name
         path.mkdir(parents=True)
-        index.create_in(str(path), build_schema())
+        create_index(path, build_schema())
+        (path / FORMAT_FILE).write_text(FORMAT, encoding="utf-8")
         return name
+
+    def is_current_format(self, name: str) -> bool:
+        """Tell whether a generation was written in the layout this code reads."""
+        try:
+            return (self.root / name / FORMAT_FILE).read_text(encoding="utf-8") == FORMAT
+        except FileNotFoundError:
+            return False
 
     def point_to(self, name: str) -> None:
         """Make `name` the live generation (atomic rename of the pointer file)."""

@@ -9,67 +9,14 @@ the chain and intersect them, so "科学家" matches only where 科学 and 学�
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
-from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.reading import SegmentReader
 
 from kitchen.search.analysis import LATIN_RE, all_cjk, gram_pairs, has_cjk
-from kitchen.search.codec import ArrayLeafMatcher
 from kitchen.search.query import Clause
+from kitchen.search.whoosh_adapter import EMPTY, Postings, read_postings
 
 POS_DTYPE = np.dtype("=u4")  # GramFormat stores native uint32 positions
-
-
-class Postings(NamedTuple):
-    """A term's postings in one segment: docnums, value sizes (variable formats), value bytes."""
-
-    ids: np.ndarray
-    sizes: np.ndarray | None
-    values: bytes
-
-
-EMPTY = Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), b"")
-
-
-def read_postings(reader: SegmentReader, field: str, term: str) -> Postings:
-    """Read a term's whole posting list (deleted documents included; callers mask them)."""
-    terms = reader._terms  # the raw postings, without Whoosh's per-posting deletion filter
-    try:
-        info = terms.term_info(field, term.encode("utf-8"))
-    except TermNotFound:
-        return EMPTY
-    return matcher_postings(
-        terms._codec.postings_reader(terms._postfile, info, reader.schema[field].format)
-    )
-
-
-def matcher_postings(matcher) -> Postings:
-    """All postings of a freshly opened leaf matcher, block by block."""
-    if not isinstance(matcher, ArrayLeafMatcher):
-        return _read_slowly(matcher)
-    blocks = []
-    while True:
-        blocks.append(matcher.arrays())
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
-    if len(blocks) == 1:
-        return Postings(*blocks[0])
-    sizes = None if blocks[0].sizes is None else np.concatenate([b.sizes for b in blocks])
-    ids = np.concatenate([b.ids for b in blocks])
-    return Postings(ids, sizes, b"".join(b.values for b in blocks))
-
-
-def _read_slowly(matcher) -> Postings:
-    """Generic path for postings in another codec's format (e.g. a plain W3 segment)."""
-    ids, values = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        values.append(matcher.value() or b"")
-        matcher.next()
-    sizes = np.array([len(v) for v in values], dtype=np.int64)
-    return Postings(np.array(ids, dtype=np.int64), sizes, b"".join(values))
 
 
 def ids_mask(ids: np.ndarray, size: int) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Parse what a journalist types into clauses, and express them as Whoosh queries.
+"""Parse what a journalist types into clauses (kitchen.search.matching evaluates them).
 
 Syntax: words separated by spaces must all match (AND); "a quoted phrase" (ASCII or Chinese
 quotes) is one clause; a leading minus excludes a word or phrase (-抗疫, -"新冠 疫情"). Nothing
@@ -17,9 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
-from kitchen.search.analysis import LATIN_RE, gram_pairs, has_cjk, query_units, ranking_words
+from kitchen.search.analysis import has_cjk, query_units, ranking_words
 
 MAX_QUERY_CHARS = 500  # longer input is cut: nobody types more, and work stays bounded
 MAX_CLAUSES = 16
@@ -94,39 +92,3 @@ def parse_query(text: str | None) -> ParsedQuery:
             break
     unsearchable = not clauses and bool(text.strip())
     return ParsedQuery(tuple(clauses), unsearchable)
-
-
-def unit_query(unit: str) -> wq.Query:
-    """The Whoosh query for one unit: a character, a bigram, a bigram phrase or a word."""
-    if not has_cjk(unit):
-        return wq.Term("latin", unit)
-    if len(unit) == 1:
-        return wq.Term("chars", unit)
-    pairs = gram_pairs(unit)
-    grams = [gram for gram, _ in pairs]
-    parts: list[wq.Query] = [wq.Term("latin", word) for word in LATIN_RE.findall(unit)]
-    consecutive = [offset for _, offset in pairs] == list(range(pairs[0][1], pairs[-1][1] + 1))
-    if len(grams) == 1:
-        parts.append(wq.Term("grams", grams[0]))
-    elif consecutive:
-        parts.append(wq.Phrase("grams", grams))
-    else:  # Whoosh phrases cannot skip positions: approximate (the backend checks offsets)
-        parts.extend(wq.Term("grams", gram) for gram in grams)
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def clause_query(clause: Clause) -> wq.Query:
-    """The Whoosh query for a clause: all units, and adjacent Latin words as phrases."""
-    parts = [unit_query(u) for u in clause.units]
-    parts += [wq.Phrase("latin", list(group)) for group in clause.latin_groups()]
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def to_whoosh(parsed: ParsedQuery) -> wq.Query:
-    """The whole query as a Whoosh query (the backend evaluates clauses itself, faster)."""
-    if parsed.unsearchable:
-        return wq.NullQuery
-    positive = [clause_query(c) for c in parsed.positive]
-    base: wq.Query = wq.And(positive) if positive else wq.Every()
-    negative = [clause_query(c) for c in parsed.negative]
-    return wq.AndNot(base, wq.Or(negative)) if negative else base

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from whoosh import columns, fields, formats
 
-from kitchen.search import SearchDocument
-from kitchen.search.analysis import (
-    FIELD_SEPARATOR,
-    CharTokenizer,
-    GramTokenizer,
-    JiebaTokenizer,
-    LatinTokenizer,
-    cjk_chars,
-    gram_positions,
-    latin_positions,
-    normalize,
-    word_weights,
-)
+from kitchen.search import SearchDocument, document_json, fingerprint
+from kitchen.search.analysis import normalize, word_weights
 
 FACETS = ("campaign", "kind", "organization", "year", "status")
 MULTI_SEPARATOR = "\x1f"  # joins a document's campaign slugs in its single column value
@@ -85,111 +72,41 @@ def encode_positions(positions: list[int]) -> bytes:
     return encoded.tobytes()
 
 
-@dataclass(slots=True)
-class AnalysedDoc:
-    """One document's terms for Whoosh's own writer (the bulk builder computes them vectorised)."""
-
-    grams: dict[str, list[int]]
-    latin: dict[str, list[int]]
-    chars: set[str]
-    words: dict[str, int]
-    word_count: int
-
-
 class _AnalysedField(fields.FieldType):
-    """A field whose value is an AnalysedDoc; index() reads its part without re-tokenising."""
+    """A field whose terms kitchen computes itself (segments.SegmentBuilder writes them)."""
 
     indexed = True
     stored = False
     unique = False
     vector = None
     column_type = None
+    analyzer = None
     multitoken_query = "phrase"
 
-    def postings(self, doc: AnalysedDoc) -> Iterator[tuple[str, int, float, bytes]]:
-        """Yield (term, frequency, weight, encoded value) for the document."""
-        raise NotImplementedError
-
-    def index(self, value: AnalysedDoc, **kwargs: object) -> Iterator[tuple]:
-        """Whoosh's writer protocol: UTF-8 term bytes with frequency, weight and value."""
-        for term, freq, weight, vbytes in self.postings(value):
-            yield term.encode("utf-8"), freq, weight, vbytes
-
-
-class GramField(_AnalysedField):
-    """CJK bigrams at character offsets: the substring-exact search field."""
-
-    scorable = False
-
-    def __init__(self) -> None:
-        self.format = GramFormat()
-        self.analyzer = GramTokenizer()
-
-    def postings(self, doc: AnalysedDoc) -> Iterator[tuple[str, int, float, bytes]]:
-        """One posting per bigram with its offsets."""
-        for gram, plist in doc.grams.items():
-            yield gram, len(plist), 1.0, encode_positions(plist)
-
-
-class LatinField(_AnalysedField):
-    """Latin/digit words at word positions: whole-word and phrase matches."""
-
-    scorable = False
-
-    def __init__(self) -> None:
-        self.format = GramFormat()
-        self.analyzer = LatinTokenizer()
-
-    def postings(self, doc: AnalysedDoc) -> Iterator[tuple[str, int, float, bytes]]:
-        """One posting per word with its positions."""
-        for word, plist in doc.latin.items():
-            yield word, len(plist), 1.0, encode_positions(plist)
-
-
-class CharField(_AnalysedField):
-    """Single CJK characters, presence only: answers one-character queries."""
-
-    scorable = False
-
-    def __init__(self) -> None:
-        self.format = formats.Existence()
-        self.analyzer = CharTokenizer()
-
-    def postings(self, doc: AnalysedDoc) -> Iterator[tuple[str, int, float, bytes]]:
-        """One posting per distinct character."""
-        for char in doc.chars:
-            yield char, 1, 1.0, b""
-
-
-class WordField(_AnalysedField):
-    """rjieba search-mode words with field-weighted frequencies: the ranking field."""
-
-    scorable = True
-
-    def __init__(self) -> None:
-        self.format = WordFormat()
-        self.analyzer = JiebaTokenizer()
-
-    def postings(self, doc: AnalysedDoc) -> Iterator[tuple[str, int, float, bytes]]:
-        """One posting per word; the value carries the field-weighted frequency."""
-        for word, freq in doc.words.items():
-            yield word, freq, 1.0, bytes((freq,))
+    def __init__(self, format_: formats.Format, scorable: bool = False) -> None:
+        self.format = format_
+        self.scorable = scorable
 
 
 def build_schema() -> fields.Schema:
-    """Return the index schema: search fields, stored display text, facet and sort columns."""
+    """Return the index schema: search fields, the stored source, facet and sort columns.
+
+    grams: CJK bigrams at character offsets (substring-exact matching); latin: Latin/digit words
+    at word positions; chars: single CJK characters, presence only; words: rjieba search-mode
+    words with field-weighted frequencies (ranking). `source` keeps the whole document, so
+    segments can be merged by re-analysis and `kitchen index check` can compare it.
+    """
     facet_columns = {name: fields.COLUMN(columns.RefBytesColumn()) for name in FACETS}
     facet_columns["campaign"] = fields.COLUMN(columns.VarBytesColumn())
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        grams=GramField(),
-        latin=LatinField(),
-        chars=CharField(),
-        words=WordField(),
-        title=fields.STORED(),
-        summary=fields.STORED(),
-        body=fields.STORED(),
-        thumb=fields.STORED(),
+        id=fields.ID(unique=True),
+        grams=_AnalysedField(GramFormat()),
+        latin=_AnalysedField(GramFormat()),
+        chars=_AnalysedField(formats.Existence()),
+        words=_AnalysedField(WordFormat(), scorable=True),
+        source=fields.STORED(),
+        docid=fields.COLUMN(columns.NumericColumn("q", default=0)),
+        fingerprint=fields.COLUMN(columns.NumericColumn("Q", default=0)),
         recency=fields.COLUMN(columns.NumericColumn("q", default=0)),
         **facet_columns,
     )
@@ -208,14 +125,6 @@ def document_words(fields_: list[str]) -> tuple[dict[str, int], int]:
     if max(words.values(), default=0) > MAX_WORD_FREQUENCY:
         words = {w: min(f, MAX_WORD_FREQUENCY) for w, f in words.items()}
     return words, sum(words.values())
-
-
-def analyse(doc: SearchDocument) -> AnalysedDoc:
-    """Analyse a document for Whoosh's own writer (reference implementation of every field)."""
-    fields_ = normalized_fields(doc)
-    text = FIELD_SEPARATOR.join(fields_)
-    words, count = document_words(fields_)
-    return AnalysedDoc(gram_positions(text), latin_positions(text), cjk_chars(text), words, count)
 
 
 def document_year(doc: SearchDocument) -> int:
@@ -250,19 +159,12 @@ def facet_values(doc: SearchDocument) -> dict[str, str]:
 
 def per_doc_values(doc: SearchDocument) -> dict[str, object]:
     """Stored fields and column values of a document (everything but the search terms)."""
+    source = document_json(doc)
     values: dict[str, object] = {
-        "id": str(doc.id),
-        "title": doc.title,
-        "summary": doc.summary,
-        "body": doc.body,
-        "thumb": doc.thumb_key,
+        "source": source,
+        "docid": doc.id,
+        "fingerprint": fingerprint(source),
         "recency": recency_key(doc),
     }
     values.update({k: v.encode("utf-8") for k, v in facet_values(doc).items()})
     return values
-
-
-def writer_fields(doc: SearchDocument, analysed: AnalysedDoc) -> dict[str, object]:
-    """Keyword arguments for Whoosh's own `add_document`."""
-    fields_ = dict.fromkeys(("grams", "latin", "chars", "words"), analysed)
-    return {**per_doc_values(doc), **fields_}

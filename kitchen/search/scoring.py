@@ -15,7 +15,7 @@ import numpy as np
 from whoosh.reading import SegmentReader
 
 from kitchen.search.facets import SegmentView
-from kitchen.search.matching import read_postings
+from kitchen.search.whoosh_adapter import read_postings
 
 K1 = 1.2
 B = 0.75
@@ -59,14 +59,15 @@ def bm25_scores(
 
 
 def top_documents(
-    mask: np.ndarray, scores: np.ndarray | None, recency: np.ndarray, limit: int
-) -> list[tuple[float, int, int]]:
-    """The best `limit` documents in mask as (score, recency, docnum): by score, then newest."""
+    mask: np.ndarray, scores: np.ndarray | None, view: SegmentView, limit: int
+) -> list[tuple[float, int, int, int]]:
+    """The best `limit` documents in mask as (score, recency, item id, docnum): by score, then
+    newest, then the higher item id (so the order never depends on how segments were merged)."""
     docs = np.flatnonzero(mask)
     if not docs.size or limit <= 0:
         return []
     score = scores[docs] if scores is not None else np.zeros(docs.size, dtype=np.float32)
-    ages = recency[docs]
+    ages = view.recency[docs]
     keep = _best(score, limit)
     tied = keep & (score == score[keep].min())
     if np.count_nonzero(keep) > limit and np.count_nonzero(tied) > limit:
@@ -75,8 +76,9 @@ def top_documents(
         tied_keep[np.flatnonzero(tied)[_best(ages[tied], limit)]] = True
         keep = (keep & ~tied) | tied_keep
     docs, score, ages = docs[keep], score[keep], ages[keep]
-    order = np.lexsort((docs, -ages, -score))[:limit]
-    return [(float(score[i]), int(ages[i]), int(docs[i])) for i in order]
+    ids = view.docids[docs]
+    order = np.lexsort((-ids, -ages, -score))[:limit]
+    return [(float(score[i]), int(ages[i]), int(ids[i]), int(docs[i])) for i in order]
 
 
 def _best(values: np.ndarray, limit: int) -> np.ndarray:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from whoosh.searching import Searcher
 
 from kitchen.search import FACET_NAMES, Hit, SearchQuery, SearchResults
@@ -48,7 +50,8 @@ def execute(searcher: Searcher, views: ViewCache, query: SearchQuery) -> SearchR
     total, facets, best = 0, {name: {} for name in FACET_NAMES}, []
     # An index without documents has an empty reader with no segment.
     leaves = [(r, o) for r, o in searcher.reader().leaf_readers() if r.segment() is not None]
-    views.retain({r.segment().segment_id() for r, _ in leaves})
+    if len(views) > 2 * len(leaves) + 8:  # views of merged-away segments: drop them now and then
+        views.retain({r.segment().segment_id() for r, _ in leaves})
     for reader, offset in leaves:
         view = views.get(reader)
         base = view.live(reader)
@@ -65,19 +68,21 @@ def execute(searcher: Searcher, views: ViewCache, query: SearchQuery) -> SearchR
         scores = bm25_scores(reader, view, mask, stats) if stats and stats.idf else None
         if depth <= MAX_DEPTH:
             best += [
-                (s, r, d + offset) for s, r, d in top_documents(mask, scores, view.recency, depth)
+                (s, r, i, d + offset) for s, r, i, d in top_documents(mask, scores, view, depth)
             ]
-    best.sort(key=lambda t: (-t[0], -t[1], t[2]))
+    best.sort(key=lambda t: (-t[0], -t[1], -t[2]))
     page = best[depth - query.per_page : depth]
     hits = _hits(searcher, parsed, page)
     return SearchResults(total, query.page, query.per_page, hits, facets)
 
 
-def _hits(searcher: Searcher, parsed: ParsedQuery, page: list[tuple[float, int, int]]) -> list[Hit]:
+def _hits(
+    searcher: Searcher, parsed: ParsedQuery, page: list[tuple[float, int, int, int]]
+) -> list[Hit]:
     pattern = needle_pattern(parsed.needles())
     hits = []
-    for score, _recency, docnum in page:
-        stored = searcher.stored_fields(docnum)
+    for score, _recency, _id, docnum in page:
+        stored = json.loads(searcher.stored_fields(docnum)["source"])
         body, summary = stored.get("body", ""), stored.get("summary", "")
         # The passage around the first match; with nothing to match, the summary.
         texts = [body, summary] if pattern is not None else [summary, body]
@@ -87,7 +92,7 @@ def _hits(searcher: Searcher, parsed: ParsedQuery, page: list[tuple[float, int, 
                 score=round(score, 4),
                 title_html=mark(stored.get("title", ""), pattern),
                 snippet_html=snippet(texts, pattern),
-                thumb_key=stored.get("thumb"),
+                thumb_key=stored.get("thumb_key"),
             )
         )
     return hits

@@ -13,18 +13,16 @@ from __future__ import annotations
 from array import array
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.filestore import Storage
-from whoosh.system import pack_ushort
 
 from kitchen.search import SearchDocument
 from kitchen.search.analysis import FIELD_SEPARATOR, bigram_codes, code_text, latin_positions
-from kitchen.search.codec import ArrayCodec, ArrayPostingsWriter
 from kitchen.search.schema import document_words, normalized_fields, per_doc_values
+from kitchen.search.whoosh_adapter import ArrayCodec, FieldSink, new_segment
 
 BLOCK_LIMIT = 4096  # postings per block: queries read whole posting lists, so few big blocks
 GROUP_DOCS = 500  # documents whose bigram occurrences are sorted and grouped together
-STORED_FIELDS = ("id", "title", "summary", "body", "thumb")
+STORED_FIELDS = ("source",)
 
 
 class _Occurrences:
@@ -44,6 +42,9 @@ class _Occurrences:
         if not self.parts:
             return
         codes = np.concatenate([p[0] for p in self.parts])
+        if not codes.size:  # a group of documents without a single CJK gram (English only)
+            self.parts = []
+            return
         order = np.argsort(codes, kind="stable")
         codes = codes[order]
         docs = np.concatenate([p[1] for p in self.parts])[order]
@@ -85,34 +86,6 @@ class _Occurrences:
             yield code_text(code), docs, sizes, offsets.tobytes()
 
 
-class TermWriter(ArrayPostingsWriter):
-    """An array-block postings writer that takes a term's complete posting list at once."""
-
-    def write_term(self, format_, ids, sizes, values: bytes, lengths) -> W3TermInfo:
-        """Write every block of one term; values are joined, `sizes` gives variable sizes."""
-        self.start_postings(format_, W3TermInfo())
-        count, limit = len(ids), self._blocklimit
-        width = format_.fixed_value_size() or 0
-        offsets = None if sizes is None else np.r_[0, np.cumsum(sizes)].tolist()
-        for start in range(0, count, limit):
-            end = min(start + limit, count)
-            self._ids = ids[start:end]
-            self._weights = _ONES * (end - start)
-            if offsets is not None:
-                self._block_payload = (sizes[start:end], values[offsets[start] : offsets[end]])
-            else:
-                self._block_payload = (None, values[start * width : end * width])
-            self._maxweight = 1.0
-            block_lengths = lengths[start:end] if lengths is not None else None
-            self._minlength = min(block_lengths) if block_lengths else None
-            self._maxlength = max(block_lengths) if block_lengths else 0
-            self._write_block(last=end == count)
-        return self.finish_postings()
-
-
-_ONES = array("f", [1.0])
-
-
 class SegmentBuilder:
     """Accumulates documents and writes them as one new Whoosh segment."""
 
@@ -120,7 +93,7 @@ class SegmentBuilder:
         self.storage = storage
         self.schema = schema
         self.codec = ArrayCodec(blocklimit=BLOCK_LIMIT, compression=compression)
-        self.segment = self.codec.new_segment(storage, indexname)
+        self.segment = new_segment(self.codec, storage, indexname)
         self.perdoc = self.codec.per_document_writer(storage, self.segment)
         self.doc_count = 0
         self.ids: list[str] = []
@@ -184,11 +157,13 @@ class SegmentBuilder:
         self.perdoc.close()
         if not self.doc_count:
             return None
-        fieldwriter = self.codec.field_writer(self.storage, self.segment)
-        writer = TermWriter(fieldwriter._postfile, BLOCK_LIMIT, compression=self.codec._compression)
+        sink = FieldSink(self.codec, self.storage, self.segment, BLOCK_LIMIT)
         for name, terms in self._fields():
-            self._write_field(fieldwriter, writer, name, terms)
-        fieldwriter.close()
+            sink.start_field(name, self.schema[name])
+            for term, ids, sizes, values, lengths in terms:
+                sink.add_term(term, ids, sizes, values, lengths)
+            sink.finish_field()
+        sink.close()
         self.segment.set_doc_count(self.doc_count)
         return self.segment
 
@@ -203,15 +178,6 @@ class SegmentBuilder:
         yield "latin", ((t, d, s, _little(p), None) for t, (d, s, p) in latin)
         words = sorted(self.words.items())
         yield "words", ((t, d, None, bytes(f), [lengths[n] for n in d]) for t, (d, f) in words)
-
-    def _write_field(self, fieldwriter, writer: TermWriter, name: str, terms) -> None:
-        fieldobj = self.schema[name]
-        fieldwriter.start_field(name, fieldobj)
-        fieldid = pack_ushort(fieldwriter._fieldmap[name])
-        for term, ids, sizes, values, lengths in terms:
-            info = writer.write_term(fieldobj.format, ids, sizes, values, lengths)
-            fieldwriter._tindex.add(fieldid + term.encode("utf-8"), info.to_bytes())
-        fieldwriter.finish_field()
 
 
 def _little(numbers: array) -> bytes:

@@ -1,8 +1,9 @@
-"""The Whoosh search backend: generations on disk, locked updates, rebuilds, cached searchers.
+"""The Whoosh search backend: generations on disk, locked updates, rebuilds, per-thread searchers.
 
 Module map (all Whoosh specifics live under kitchen.search, none in the facade):
-analysis (terms) -> schema (fields) -> segments/bulk (writing) -> query/matching/facets/scoring
-(searching) -> highlight; generations (the folder layout, locks, swap and journal).
+analysis (terms) -> schema (fields) -> segments/bulk (building) -> writing (commits, merges) ->
+query/matching/facets/scoring (searching) -> highlight; generations (the folder layout, locks,
+swap and journal); whoosh_adapter (every private Whoosh name, in one place).
 """
 
 from __future__ import annotations
@@ -13,32 +14,48 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
-from kitchen.search import ProgressCallback, SearchDocument, SearchQuery, SearchResults
-from kitchen.search.bulk import build_segments, commit, locked_writer, write_documents
+from kitchen.search import (
+    ProgressCallback,
+    SearchDocument,
+    SearchQuery,
+    SearchResults,
+    document_from_json,
+)
+from kitchen.search.bulk import build_in_process, build_segments
 from kitchen.search.facets import ViewCache
 from kitchen.search.generations import Generations
 from kitchen.search.searching import clean_query, empty_results, execute
+from kitchen.search.whoosh_adapter import check_whoosh, live_mask
+from kitchen.search.writing import commit, merge_step
 
 log = logging.getLogger(__name__)
 
-LOCK_TIMEOUT = 60.0  # seconds an update waits for another process's writer before failing
+LOCK_TIMEOUT = 60.0  # seconds an update waits for another process's commit before failing
+_checked = False
+
+
+class IndexFormatError(RuntimeError):
+    """The live index was written in an older layout: `kitchen reindex` rebuilds it."""
 
 
 class WhooshBackend:
     """SearchBackend on a folder of Whoosh index generations."""
 
     def __init__(self, path: Path, procs: int | None = None, lock_timeout: float = LOCK_TIMEOUT):
+        global _checked
+        if not _checked:
+            check_whoosh()
+            _checked = True
         self.generations = Generations(path)
         self.generations.ensure()
         self.procs = procs if procs is not None else min(os.cpu_count() or 1, 4)
         self.lock_timeout = lock_timeout
         self._views = ViewCache()
-        self._searcher: Searcher | None = None
-        self._searcher_generation: str | None = None
-        self._lock = threading.Lock()
+        self._local = threading.local()  # a Whoosh searcher reads files by seek+read: one a thread
 
     # Updates -------------------------------------------------------------------------------
 
@@ -48,9 +65,11 @@ class WhooshBackend:
         if not batch:
             return 0
         with self.generations.control():
-            ix = self.generations.open(self.generations.ensure())
-            write_documents(ix, batch, self.lock_timeout)
+            ix = self._writable()
+            segments = build_in_process(ix.storage, ix.indexname, ix.schema, iter(batch))
+            commit(ix, segments, {d.id for d in batch}, self.lock_timeout)
             self.generations.journal("index", batch)
+            merge_step(ix, self.lock_timeout)
         return len(batch)
 
     def remove(self, ids: Iterable[int]) -> None:
@@ -59,9 +78,15 @@ class WhooshBackend:
         if not targets:
             return
         with self.generations.control():
-            ix = self.generations.open(self.generations.ensure())
-            commit(locked_writer(ix, self.lock_timeout), [], targets)
+            commit(self._writable(), [], targets, self.lock_timeout)
             self.generations.journal("remove", targets)
+
+    def _writable(self):
+        """The live generation's index, refusing one in an older layout."""
+        name = self.generations.ensure()
+        if not self.generations.is_current_format(name):
+            raise IndexFormatError("the search index is in an older layout: run kitchen reindex")
+        return self.generations.open(name)
 
     def rebuild(
         self, docs: Iterable[SearchDocument], progress: ProgressCallback | None = None
@@ -75,7 +100,7 @@ class WhooshBackend:
             try:
                 ix = gens.open(name)
                 segments, count = build_segments(ix, docs, self.procs, progress)
-                commit(locked_writer(ix, self.lock_timeout), segments)
+                commit(ix, segments, [], self.lock_timeout)
                 with gens.control(exclusive=True):
                     self._replay(name)
                     previous = gens.current_name()
@@ -91,61 +116,91 @@ class WhooshBackend:
         ix = self.generations.open(name)
         for operation, payload in self.generations.read_journal(name):
             if operation == "index":
-                write_documents(ix, payload, self.lock_timeout)
+                docs = list(payload)  # type: ignore[call-overload]
+                segments = build_in_process(ix.storage, ix.indexname, ix.schema, iter(docs))
+                commit(ix, segments, {d.id for d in docs}, self.lock_timeout)
             elif operation == "remove":
-                commit(locked_writer(ix, self.lock_timeout), [], payload)
+                commit(ix, [], payload, self.lock_timeout)  # type: ignore[arg-type]
 
     def clear(self) -> None:
         """Remove every document (by swapping in an empty generation)."""
         self.rebuild([])
+
+    def needs_rebuild(self) -> bool:
+        """Tell whether the live generation is in an older layout (or missing)."""
+        name = self.generations.current_name()
+        return name is None or not self.generations.is_current_format(name)
+
+    # Reading -------------------------------------------------------------------------------
 
     def count(self) -> int:
         """Number of documents in the live generation."""
         searcher = self._current_searcher()
         return searcher.doc_count() if searcher is not None else 0
 
-    def optimize(self) -> None:
-        """Merge all segments of the live generation into one (slow; for maintenance)."""
-        with self.generations.control():
-            ix = self.generations.open(self.generations.ensure())
-            writer = locked_writer(ix, self.lock_timeout)
-            writer.commit(optimize=True)
+    def fingerprints(self) -> dict[int, list[int]]:
+        """Every live document's id with the fingerprints of its copies."""
+        found: dict[int, list[int]] = {}
+        searcher = self._current_searcher()
+        if searcher is None:
+            return found
+        for reader, _offset in searcher.reader().leaf_readers():
+            if reader.segment() is None:
+                continue
+            live = live_mask(reader.segment())
+            ids = np.array(list(reader.column_reader("docid")), dtype=np.int64)[live]
+            prints = np.array(list(reader.column_reader("fingerprint")), dtype=np.uint64)[live]
+            for doc_id, value in zip(ids.tolist(), prints.tolist(), strict=True):
+                found.setdefault(doc_id, []).append(value)
+        return found
 
-    # Searching -----------------------------------------------------------------------------
+    def stored(self, doc_id: int) -> SearchDocument | None:
+        """The index's copy of a document (the first live one), or None."""
+        searcher = self._current_searcher()
+        if searcher is None:
+            return None
+        for reader, _offset in searcher.reader().leaf_readers():
+            if reader.segment() is None:
+                continue
+            ids = np.array(list(reader.column_reader("docid")), dtype=np.int64)
+            for docnum in np.flatnonzero((ids == doc_id) & live_mask(reader.segment())).tolist():
+                return document_from_json(reader.stored_fields(docnum)["source"])
+        return None
 
     def search(self, query: SearchQuery) -> SearchResults:
         """Answer a query; bad input or a missing index gives zero results, never an error."""
         query = clean_query(query)
-        with self._lock:
-            searcher = self._current_searcher()
-            if searcher is None:
-                return empty_results(query)
-            return execute(searcher, self._views, query)
+        searcher = self._current_searcher()
+        if searcher is None:
+            return empty_results(query)
+        return execute(searcher, self._views, query)
 
     def _current_searcher(self) -> Searcher | None:
-        """The live generation's searcher, reopened after a swap or a commit."""
-        name = self.generations.current_name()
-        if name is None:
-            return None
-        current = self._searcher is not None and self._searcher_generation == name
-        if current and self._searcher.up_to_date():
-            return self._searcher
-        # Not Searcher.refresh(): it reuses segment readers by segment id and so keeps their old
-        # deletion sets, which would resurrect replaced documents.
-        try:
-            searcher = self.generations.open(name).searcher()
-        except (EmptyIndexError, FileNotFoundError):
-            log.warning("search index generation %s is missing", name)
-            return None
-        # The old searcher is left to the garbage collector: its files stay readable until the
-        # next rebuild removes its generation, so a search still using it finishes normally.
-        self._searcher, self._searcher_generation = searcher, name
-        return searcher
+        """This thread's searcher of the live generation, reopened after a swap or a commit."""
+        for _attempt in range(3):  # a rebuild may swap and remove a generation meanwhile
+            name = self.generations.current_name()
+            if name is None or not self.generations.is_current_format(name):
+                return None
+            held = getattr(self._local, "held", None)
+            if held is not None and held[0] == name and held[1].up_to_date():
+                return held[1]
+            # Not Searcher.refresh(): it reuses segment readers by segment id and so keeps their
+            # old deletion sets, which would resurrect replaced documents.
+            try:
+                searcher = self.generations.open(name).searcher()
+            except (EmptyIndexError, FileNotFoundError):
+                log.info("search index generation %s went away; reading the new one", name)
+                continue
+            if held is not None:
+                held[1].close()  # this thread's own: nobody else is reading with it
+            self._local.held = (name, searcher)
+            return searcher
+        log.warning("no readable search index generation in %s", self.generations.root)
+        return None
 
     def close(self) -> None:
-        """Close the cached searcher (tests and shutdown)."""
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = None
-            self._searcher_generation = None
+        """Close this thread's searcher (tests and shutdown)."""
+        held = getattr(self._local, "held", None)
+        if held is not None:
+            held[1].close()
+        self._local.held = None

@@ -8,27 +8,32 @@ import pytest
 from whoosh import index
 
 from kitchen.search.analysis import (
+    bigram_codes,
+    code_text,
+    gram_pairs,
+    latin_positions,
+    normalize,
+    query_units,
+)
+from kitchen.search.query import parse_query
+from kitchen.search.schema import build_schema
+from kitchen.search.segments import SegmentBuilder
+from kitchen.search.writing import commit
+
+from .conftest import make_corpus
+from .reference import (
     CharTokenizer,
     GramTokenizer,
     JiebaTokenizer,
     LatinTokenizer,
-    bigram_codes,
+    analyse,
     cjk_chars,
-    code_text,
-    gram_pairs,
     gram_positions,
     index_text,
-    latin_positions,
-    normalize,
-    query_units,
     search_words,
+    writer_fields,
+    writer_schema,
 )
-from kitchen.search.bulk import commit, locked_writer
-from kitchen.search.query import parse_query
-from kitchen.search.schema import analyse, build_schema, writer_fields
-from kitchen.search.segments import SegmentBuilder
-
-from .conftest import make_corpus
 
 
 def test_normalize_folds_full_width_and_case():
@@ -142,7 +147,7 @@ def test_jieba_tokenizer_yields_search_words():
 def test_bulk_segments_are_identical_to_whoosh_writer_segments(tmp_path):
     docs = make_corpus(120, seed=9)
     standard = index.create_in(
-        str(tmp_path.joinpath("a").mkdir() or tmp_path / "a"), build_schema()
+        str(tmp_path.joinpath("a").mkdir() or tmp_path / "a"), writer_schema()
     )
     writer = standard.writer()
     for doc in docs:
@@ -152,7 +157,7 @@ def test_bulk_segments_are_identical_to_whoosh_writer_segments(tmp_path):
     builder = SegmentBuilder(bulk.storage, bulk.indexname, bulk.schema)
     for doc in docs:
         builder.add(doc)
-    commit(locked_writer(bulk, 5.0), [builder.finish()])
+    commit(bulk, [builder.finish()], [], 5.0)
     a, b = standard.reader(), bulk.reader()
     terms = sorted(a.all_terms())
     assert terms == sorted(b.all_terms())
@@ -161,7 +166,7 @@ def test_bulk_segments_are_identical_to_whoosh_writer_segments(tmp_path):
     for docnum in range(len(docs)):
         assert a.stored_fields(docnum) == b.stored_fields(docnum)
         assert a.doc_field_length(docnum, "words") == b.doc_field_length(docnum, "words")
-    for column in ("campaign", "kind", "organization", "year", "status", "recency"):
+    for column in ("campaign", "kind", "organization", "year", "status", "recency", "docid"):
         assert list(a.column_reader(column)) == list(b.column_reader(column))
 
 

@@ -10,10 +10,11 @@ import pytest
 from whoosh.searching import Searcher
 
 from kitchen.search import SearchQuery, SearchService, open_backend
-from kitchen.search.query import parse_query, to_whoosh
+from kitchen.search.query import parse_query
 from kitchen.search.whoosh_backend import WhooshBackend
 
 from .conftest import contains, document_year, make_corpus, simple_document
+from .reference import to_whoosh
 
 WORDS = [
     "党",
@@ -326,7 +327,7 @@ def test_a_searcher_opened_before_a_rebuild_keeps_working(tmp_path, corpus):
     old_total = total(reader_side, "科学家")
     writer_side.rebuild(corpus[:50])  # swaps in a new generation
     assert len(before.search(to_whoosh(parse_query("科学家")), limit=None)) == old_total
-    assert [hit["id"] for hit in before.search(to_whoosh(parse_query("科学")), limit=3)]
+    assert [hit["docid"] for hit in before.search(to_whoosh(parse_query("科学")), limit=3)]
     assert total(reader_side, "科学家") == sum(contains(d, "科学家") for d in corpus[:50])
     writer_side.rebuild(corpus[:10])  # the generation `before` reads is removed now
     assert len([p for p in path.iterdir() if p.is_dir()]) == 2
