@@ -52,6 +52,7 @@ class Config:
     SMTP_HOST: str = ""
     SMTP_PORT: int = 25
     MAIL_FROM: str = "kitchen@localhost"
+    BASE_URL: str = "http://127.0.0.1:5000"  # links in e-mail, which the worker sends
     LOG_LEVEL: str = "INFO"
 
     def load(self, environ: dict[str, str] | None = None) -> Config:
@@ -66,6 +67,7 @@ class Config:
         self.SMTP_HOST = env.get("KITCHEN_SMTP_HOST", self.SMTP_HOST)
         self.SMTP_PORT = int(env.get("KITCHEN_SMTP_PORT", self.SMTP_PORT))
         self.MAIL_FROM = env.get("KITCHEN_MAIL_FROM", self.MAIL_FROM)
+        self.BASE_URL = env.get("KITCHEN_BASE_URL", self.BASE_URL).rstrip("/")
         self.LOG_LEVEL = env.get("KITCHEN_LOG_LEVEL", self.LOG_LEVEL)
         for name in ("MAX_IMAGE_BYTES", "MAX_VIDEO_BYTES", "MAX_DOCUMENT_BYTES"):
             value = env.get(f"KITCHEN_{name}")

@@ -20,13 +20,16 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     )
     _configure(app, config)
 
-    from kitchen import cli, i18n, logs, navigation, security
+    from kitchen import cli, database, i18n, logs, navigation, security
     from kitchen.blueprints import register_blueprints
     from kitchen.blueprints.errors import register_error_handlers
     from kitchen.extensions import bootstrap, csrf, db, migrate
+    from kitchen.services import changes
 
     logs.init_app(app)
     db.init_app(app)
+    database.init_app(app)
+    changes.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)

@@ -19,6 +19,7 @@ from config import TestConfig
 from kitchen import create_app
 from kitchen.extensions import db
 from kitchen.models import Base, Role, User
+from kitchen.services import worker
 from tests import factories
 from tests.support.postgres import find_bin_dir, postgres_server
 
@@ -101,6 +102,7 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: object, **kwargs: object):  # type: ignore[override]
+        drain_queue(self.application)  # what was queued before is done, as a worker would do it
         context = contextvars.Context()
         response = context.run(super().open, *args, **kwargs)
         if response.is_streamed:  # a streamed body needs the request's context to finish
@@ -125,6 +127,26 @@ def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
         db.session.remove()
         for engine in db.engines.values():  # each test's app has its own pool: close it
             engine.dispose()
+
+
+def drain_queue(app: Flask) -> int:
+    """Do every queued job now (index, e-mail, posters), synchronously, in a context (and so
+    a database session) of its own, as the worker process would."""
+    with app.app_context():
+        return worker.drain()
+
+
+@pytest.fixture
+def drain(app: Flask) -> Callable[[], int]:
+    """Drain the job queue synchronously; call it after changing items through the services.
+    The test's own session then reads afresh what the worker changed."""
+
+    def run() -> int:
+        done = drain_queue(app)
+        db.session.expire_all()
+        return done
+
+    return run
 
 
 @pytest.fixture

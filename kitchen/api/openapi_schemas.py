@@ -98,6 +98,10 @@ FILE = obj(
         "height": nullable(INT),
         "duration": nullable({"type": "number"}),
         "caption": TEXT,
+        "processing": {
+            "type": "boolean",
+            "description": "True while the worker makes the renditions (a video's poster).",
+        },
         "renditions": ref("Renditions"),
     }
 )

@@ -89,6 +89,7 @@ def file_json(media: MediaFile) -> dict[str, Any]:
         "height": media.height,
         "duration": media.duration,
         "caption": media.caption,
+        "processing": media.renditions_pending,
         "renditions": rendition_urls(media),
     }
 

@@ -21,7 +21,8 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.admin import CampaignForm, OrgForm, UserForm, org_kind_choices, role_choices
-from kitchen.services import accounts, audit, campaigns, indexing
+from kitchen.models import utcnow
+from kitchen.services import accounts, audit, campaigns, indexing, jobs
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
 
@@ -184,14 +185,9 @@ def audit_csv() -> ResponseReturnValue:
 @bp.route("/search", methods=["GET", "POST"])
 @requires(Action.VIEW_AUDIT)
 def search_status() -> ResponseReturnValue:
-    """The search index: how many items it holds, and changes waiting to reach it."""
+    """The search index and the job queue: depth, oldest waiting change, failures."""
     if request.method == "POST":
-        done, failed = indexing.retry_pending()
-        flash(
-            _("Retried: %(done)d indexed, %(failed)d still failing.", done=done, failed=failed),
-            "success" if not failed else "warning",
-        )
+        count = jobs.retry_failed()
+        flash(_("%(n)d failed jobs will be tried again now.", n=count), "success")
         return redirect(url_for("admin.search_status"))
-    return render_template(
-        "admin/search.html", backlog=indexing.backlog(), indexed=indexing.service().backend.count()
-    )
+    return render_template("admin/search.html", status=indexing.status(), now=utcnow())

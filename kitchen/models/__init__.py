@@ -12,7 +12,8 @@ from kitchen.models.base import (
 )
 from kitchen.models.campaign import Campaign
 from kitchen.models.item import Item, MediaFile, item_campaign
-from kitchen.models.library import DownloadEvent, SearchBacklog, SelectionEntry
+from kitchen.models.job import Job, JobKind
+from kitchen.models.library import DownloadEvent, SelectionEntry
 from kitchen.models.notification import Notification
 from kitchen.models.organization import Organization
 from kitchen.models.review import AuditEvent, Review
@@ -28,6 +29,8 @@ __all__ = [
     "Item",
     "ItemKind",
     "ItemStatus",
+    "Job",
+    "JobKind",
     "LoginAttempt",
     "MediaFile",
     "Notification",
@@ -35,7 +38,6 @@ __all__ = [
     "Organization",
     "Review",
     "Role",
-    "SearchBacklog",
     "SelectionEntry",
     "Urgency",
     "UsageTerms",

@@ -135,6 +135,8 @@ class MediaFile(Base):
     thumb_key: Mapped[str | None] = mapped_column(String(80))
     web_key: Mapped[str | None] = mapped_column(String(80))
     poster_key: Mapped[str | None] = mapped_column(String(80))
+    # A video's poster is made by the worker; until then the page says it is being processed.
+    renditions_pending: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="files")

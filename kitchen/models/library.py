@@ -1,10 +1,10 @@
-"""What journalists do with the library: downloads, selections; and the search backlog."""
+"""What journalists do with the library: downloads and selections."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kitchen.models.base import Base, UTCDateTime, utcnow
@@ -39,15 +39,3 @@ class SelectionEntry(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     item: Mapped[Item] = relationship()
-
-
-class SearchBacklog(Base):
-    """An item whose change has not reached the search index yet; retried, shown to admins."""
-
-    __tablename__ = "search_backlog"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(Integer, unique=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=1)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

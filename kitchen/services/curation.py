@@ -13,8 +13,6 @@ from kitchen.services import audit, campaigns, submission, validation, workflow
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import DomainError, ValidationError
 
-CORRECTABLE = ("title", "summary", "credit_line", "usage_terms", "people", "keywords")
-
 
 @dataclass
 class Corrections:

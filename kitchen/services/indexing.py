@@ -1,26 +1,35 @@
-"""Keeping the search index in step with the database; a failure never loses the change.
+"""Keeping the search index in step with the database, always.
 
-Every item is indexed with its state, and the search scope decides who finds what: journalists
-find approved items, contributors also their own organisation's work in progress, curators all.
-An item leaving "approved" (withdrawn, rejected) is re-indexed with its new state, so it leaves
-the shared library at once. A failed index write is kept in a backlog, retried after the next
-successful write and by `kitchen reindex --pending`, and shown to admins.
+Every change that alters what search shows is recorded as an index job in its own transaction
+(kitchen.services.changes); the worker hands batches of them to `index_items`, which reads each
+item's *current* state and writes the index in one commit. Whatever order changes arrive in, the
+index converges on the database. `check` proves it (missing, stale, extra entries) and `repair`
+queues what differs. Every item is indexed with its state; the search scope decides who finds
+what (journalists approved items, contributors also their organisation's, curators all).
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kitchen.extensions import db
-from kitchen.models import Item, SearchBacklog
-from kitchen.search import SearchDocument, SearchService, open_backend
+from kitchen.models import Item, Job, JobKind
+from kitchen.search import SearchDocument, SearchService, fingerprint, open_backend
+from kitchen.services import jobs
 
 log = logging.getLogger("kitchen.indexing")
+DRAIN_LOCK = "drain.lock"
 
 
 def service() -> SearchService:
@@ -44,7 +53,7 @@ def to_document(item: Item) -> SearchDocument:
         people=item.people,
         keywords=item.keywords,
         place=item.place,
-        campaigns=[c.slug for c in item.campaigns],
+        campaigns=sorted(c.slug for c in item.campaigns),
         organization=str(item.organization_id),
         status=item.status.value,
         event_date=item.event_date,
@@ -55,72 +64,85 @@ def to_document(item: Item) -> SearchDocument:
     )
 
 
-def sync_item(item: Item) -> bool:
-    """Write the item's current state to the index; on failure, keep it in the backlog."""
-    try:
-        service().index_item(to_document(item))
-    except Exception as exc:  # any engine failure: the database change must stand
-        log.exception("indexing item %s failed", item.id)
-        _remember(item.id, exc)
-        return False
-    if db.session.scalar(select(func.count(SearchBacklog.id))):
-        db.session.execute(delete(SearchBacklog).where(SearchBacklog.item_id == item.id))
-        db.session.commit()
-        retry_pending()
-    return True
+@contextmanager
+def writing(timeout: float | None = None) -> Iterator[bool]:
+    """Hold the right to write this index (one drainer at a time, across processes).
 
-
-def index_many(items: list[Item]) -> None:
-    """Index several items in one write (bulk import); failures go to the backlog."""
-    try:
-        service().backend.index([to_document(item) for item in items])
-    except Exception as exc:  # keep every one of them for a retry
-        log.exception("bulk indexing failed")
-        for item in items:
-            _remember(item.id, exc)
-
-
-def _remember(item_id: int, exc: Exception) -> None:
-    """Put (or keep) the item in the backlog with the error."""
-    db.session.rollback()
-    entry = db.session.scalars(
-        select(SearchBacklog).where(SearchBacklog.item_id == item_id)
-    ).first()
-    if entry is None:
-        db.session.add(SearchBacklog(item_id=item_id, last_error=repr(exc)[:2000]))
-    else:
-        entry.attempts += 1
-        entry.last_error = repr(exc)[:2000]
-    db.session.commit()
-
-
-def retry_pending(limit: int = 100) -> tuple[int, int]:
-    """Index the items in the backlog again; returns (done, still failing)."""
-    entries = list(
-        db.session.scalars(select(SearchBacklog).order_by(SearchBacklog.id).limit(limit))
-    )
-    done = failed = 0
-    for entry in entries:
-        item = db.session.get(Item, entry.item_id)
+    Yields False when `timeout` passes first (0: do not wait). Reading the items and writing the
+    index both happen under it, so the last writer is always the one that read last. A thread
+    that holds it already (an import draining the queue) enters again at once.
+    """
+    if getattr(_held, "depth", 0):
+        _held.depth += 1
         try:
-            if item is None:
-                service().remove_item(entry.item_id)
+            yield True
+        finally:
+            _held.depth -= 1
+        return
+    folder = Path(current_app.config["SEARCH_INDEX_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with open(folder / DRAIN_LOCK, "a+b") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:  # type: ignore[operator]
+                    yield False
+                    return
+                time.sleep(0.05)
+        _held.depth = 1
+        try:
+            yield True
+        finally:
+            _held.depth = 0
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_held = threading.local()
+
+
+def _load(item_ids: list[int]) -> dict[int, Item]:
+    query = (
+        select(Item)
+        .where(Item.id.in_(item_ids))
+        .options(selectinload(Item.campaigns), selectinload(Item.files))
+        .execution_options(populate_existing=True)
+    )
+    return {item.id: item for item in db.session.scalars(query).unique()}
+
+
+def index_items(item_ids: list[int]) -> jobs.Outcome:
+    """Write the current state of these items to the index (call with `writing()` held).
+
+    One commit for the batch; if it fails, each item alone, so one bad item never blocks the
+    others. Items no longer in the database leave the index.
+    """
+    outcome = jobs.Outcome()
+    found = _load(item_ids)
+    docs = {item_id: to_document(item) for item_id, item in found.items()}
+    gone = [item_id for item_id in item_ids if item_id not in found]
+    backend = service().backend
+    try:
+        backend.index(docs.values())
+        backend.remove(gone)
+        outcome.done.update(item_ids)
+        return outcome
+    except Exception:  # an engine failure: find out which items cause it
+        log.exception("indexing a batch of %d items failed; trying them one by one", len(docs))
+    for item_id in item_ids:
+        try:
+            if item_id in docs:
+                backend.index([docs[item_id]])
             else:
-                service().index_item(to_document(item))
-        except Exception as exc:  # still failing: keep it
-            entry.attempts += 1
-            entry.last_error = repr(exc)[:2000]
-            failed += 1
+                backend.remove([item_id])
+        except Exception as exc:  # this item stays queued, with its error shown to admins
+            log.exception("indexing item %s failed", item_id)
+            outcome.failed[item_id] = f"{type(exc).__name__}: {exc}"
         else:
-            db.session.delete(entry)
-            done += 1
-    db.session.commit()
-    return done, failed
-
-
-def backlog() -> list[SearchBacklog]:
-    """Items waiting to reach the index."""
-    return list(db.session.scalars(select(SearchBacklog).order_by(SearchBacklog.updated_at)))
+            outcome.done.add(item_id)
+    return outcome
 
 
 def all_documents(batch: int = 500) -> Iterator[SearchDocument]:
@@ -145,8 +167,87 @@ def all_documents(batch: int = 500) -> Iterator[SearchDocument]:
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the whole index from the database into a new folder, then swap it in."""
-    count = service().rebuild(all_documents(), progress)
-    db.session.execute(delete(SearchBacklog))
+    """Rebuild the whole index from the database into a new folder, then swap it in.
+
+    Changes made meanwhile reach the live index through the queue and are replayed into the
+    new one before the swap; the queue itself is left alone.
+    """
+    return service().rebuild(all_documents(), progress)
+
+
+def item_count() -> int:
+    """How many items the database holds."""
+    return db.session.scalar(select(func.count(Item.id))) or 0
+
+
+@dataclass
+class CheckReport:
+    """How the index differs from the database."""
+
+    checked: int = 0
+    missing: list[int] = field(default_factory=list)  # in the database, not in the index
+    stale: list[int] = field(default_factory=list)  # indexed, but not as the database has it
+    extra: list[int] = field(default_factory=list)  # indexed, but no longer in the database
+
+    @property
+    def clean(self) -> bool:
+        """True when the index says exactly what the database says."""
+        return not (self.missing or self.stale or self.extra)
+
+    def differing(self) -> list[int]:
+        """Every id that differs."""
+        return sorted({*self.missing, *self.stale, *self.extra})
+
+
+def check(progress: Callable[[int], None] | None = None) -> CheckReport:
+    """Compare every item's database state with its index entry."""
+    indexed = service().backend.fingerprints()
+    report = CheckReport()
+    for doc in all_documents():
+        report.checked += 1
+        copies = indexed.pop(doc.id, None)
+        if copies is None:
+            report.missing.append(doc.id)
+        elif copies != [fingerprint(doc)]:  # a different state, or two copies of one item
+            report.stale.append(doc.id)
+        if progress and report.checked % 500 == 0:
+            progress(report.checked)
+    report.extra = sorted(indexed)
+    if progress:
+        progress(report.checked)
+    return report
+
+
+def repair(report: CheckReport) -> int:
+    """Queue an index job for every differing item (the worker fixes them); commit."""
+    count = jobs.enqueue_many(JobKind.INDEX, report.differing())
     db.session.commit()
     return count
+
+
+def queue_everything() -> int:
+    """Queue every item for indexing (after an index was lost, say); commit."""
+    ids = list(db.session.scalars(select(Item.id).order_by(Item.id)))
+    count = jobs.enqueue_many(JobKind.INDEX, ids)
+    db.session.commit()
+    return count
+
+
+@dataclass
+class IndexStatus:
+    """What /admin/search shows: the index, the queue by kind, and what keeps failing."""
+
+    indexed: int
+    items: int
+    queues: list[jobs.QueueStats]
+    failures: list[Job]
+
+    @property
+    def index_queue(self) -> jobs.QueueStats:
+        """The search index's own queue."""
+        return next(q for q in self.queues if q.kind == JobKind.INDEX.value)
+
+
+def status() -> IndexStatus:
+    """The index and the queue as they stand."""
+    return IndexStatus(service().backend.count(), item_count(), jobs.stats(), jobs.failures())

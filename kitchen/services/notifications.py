@@ -10,7 +10,8 @@ from flask import current_app, url_for
 from sqlalchemy import func, select, update
 
 from kitchen.extensions import db
-from kitchen.models import Item, Notification, Review, User, utcnow
+from kitchen.models import Item, JobKind, Notification, Review, User, utcnow
+from kitchen.services import jobs
 
 log = logging.getLogger("kitchen.notifications")
 
@@ -30,13 +31,10 @@ def notify_decision(item: Item, review: Review) -> Notification | None:
         comment=review.comment,
     )
     db.session.add(note)
-    db.session.info.setdefault("kitchen_new_notes", []).append(note)
+    if current_app.config.get("SMTP_HOST"):
+        db.session.flush()  # the e-mail job names the notification: it needs its id
+        jobs.enqueue(JobKind.MAIL, note.id)
     return note
-
-
-def pending_for(item: Item) -> list[Notification]:
-    """Notifications about the item created in this request, to e-mail after the commit."""
-    return [n for n in db.session.info.pop("kitchen_new_notes", []) if n.item_id == item.id]
 
 
 def unread_count(user: User) -> int:
@@ -69,22 +67,52 @@ def mark_read(user: User, item_id: int | None = None) -> None:
     db.session.commit()
 
 
-def send_email(note: Notification) -> bool:
-    """E-mail the notification when SMTP is configured; a mail failure never undoes a decision."""
+def email_notifications(note_ids: list[int]) -> jobs.Outcome:
+    """The worker's e-mail job: send each notification once (a failure is retried later)."""
+    outcome = jobs.Outcome()
+    for note_id in note_ids:
+        note = db.session.get(Notification, note_id, populate_existing=True)
+        if note is None or note.emailed_at is not None:
+            outcome.done.add(note_id)  # gone, or sent already by an earlier attempt
+            continue
+        error = _send(note)
+        if error is None:
+            note.emailed_at = utcnow()
+            outcome.done.add(note_id)
+        else:
+            outcome.failed[note_id] = error
+    return outcome
+
+
+def _send(note: Notification) -> str | None:
+    """E-mail one notification; return the error, or None once the server took it."""
     host = current_app.config.get("SMTP_HOST")
     user = db.session.get(User, note.user_id)
     if not host or user is None:
-        return False
+        return None  # nothing to send it with, or nobody to send it to: done
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = user.email
     message["Subject"] = f"[中央厨房] {note.item.title}"
-    link = url_for("items.show", item_id=note.item_id, _external=True)
-    message.set_content(f"{note.item.title}\n{note.to_status}\n\n{note.comment}\n\n{link}\n")
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        link = url_for("items.show", item_id=note.item_id, _external=True)
+        status = status_text(note.to_status, user)
+    body = f"{note.item.title}\n{status}\n\n{note.comment}\n\n{link}\n"
+    message.set_content(body)
     try:
         with smtplib.SMTP(host, current_app.config["SMTP_PORT"], timeout=10) as smtp:
             smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not e-mail notification %s", note.id)
-        return False
-    return True
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("could not e-mail notification %s: %s", note.id, exc)
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def status_text(status: str, user: User) -> str:
+    """The state's name in the recipient's interface language."""
+    from flask_babel import force_locale
+
+    from kitchen.services.workflow import status_label
+
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return status_label(status)

@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -148,9 +149,40 @@ class LocalStorage:
         except FileNotFoundError:
             raise NotFound() from None
 
+    def stored(self) -> Iterator[StoredEntry]:
+        """Every stored file (for the consistency check)."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob("??/??/*"):
+            if KEY_PATTERN.fullmatch(path.name) and path.is_file():
+                yield _entry(path.name, path)
+
+    def temp_files(self) -> Iterator[StoredEntry]:
+        """Upload temp files (left behind by a process killed mid-upload, or still growing)."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob(f"{TEMP_PREFIX}*"):
+            if path.is_file():
+                yield _entry(path.name, path)
+
     def _path(self, key: str) -> Path:
         check_key(key)
         return self.root / key[:2] / key[2:4] / key
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """A file on disk: its key (or temp name), path, size and last change."""
+
+    key: str
+    path: Path
+    size: int
+    modified: float
+
+
+def _entry(key: str, path: Path) -> StoredEntry:
+    info = path.stat()
+    return StoredEntry(key, path, info.st_size, info.st_mtime)
 
 
 def _copy_limited(source: BinaryIO, target: BinaryIO, max_bytes: int | None) -> tuple[int, str]:

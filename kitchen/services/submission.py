@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from kitchen.extensions import db
 from kitchen.models import Item, ItemKind, Role, Urgency, UsageTerms, User
-from kitchen.services import audit, campaigns, indexing, validation, workflow
+from kitchen.services import audit, campaigns, validation, workflow
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import Forbidden, ValidationError
 
@@ -103,7 +103,6 @@ def create_item(user: User, data: ItemData) -> Item:
         user, "item.create", "item", item.id, {"kind": item.kind.value, "title": item.title}
     )
     db.session.commit()
-    indexing.sync_item(item)
     return item
 
 
@@ -153,5 +152,4 @@ def update_item(user: User, item: Item, data: ItemData) -> Item:
     item.campaigns = _suggested_campaigns(user, data.campaigns)
     audit.record(user, "item.update", "item", item.id, {"title": item.title})
     db.session.commit()
-    indexing.sync_item(item)
     return item

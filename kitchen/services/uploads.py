@@ -11,11 +11,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from kitchen.extensions import db
-from kitchen.models import Item, ItemKind, MediaFile, User
-from kitchen.services import audit, indexing
+from kitchen.models import Item, ItemKind, JobKind, MediaFile, User
+from kitchen.services import audit, jobs
 from kitchen.services.access import Action, authorize, can_see
-from kitchen.services.errors import NotFound, ValidationError
-from kitchen.services.media import MediaType, make_renditions, store_upload
+from kitchen.services.errors import InvalidFile, NotFound, ValidationError
+from kitchen.services.media import (
+    MediaType,
+    Rendition,
+    make_renditions,
+    make_video_poster,
+    store_upload,
+)
 from kitchen.services.storage import LocalStorage, Storage
 
 # Which files each kind of item takes.
@@ -97,12 +103,15 @@ def add_file(
             taken_at=info.taken_at,
             caption=caption.strip()[:2000],
         )
-        for rendition in make_renditions(store.local_path(stored.key), info):
-            key = store.save_bytes(rendition.data, ".jpg").key
-            keys.append(key)
-            setattr(media, f"{rendition.name}_key", key)
+        if info.media_type is MediaType.VIDEO:
+            media.renditions_pending = True  # the worker makes the poster: see make_posters
+        else:
+            renditions = make_renditions(store.local_path(stored.key), info)
+            keys += _attach_renditions(store, media, renditions)
         db.session.add(media)
         db.session.flush()
+        if media.renditions_pending:
+            jobs.enqueue(JobKind.POSTER, media.id)
         audit.record(
             user,
             "file.add",
@@ -116,8 +125,45 @@ def add_file(
         for key in keys:
             store.delete(key)
         raise
-    indexing.sync_item(item)
     return media
+
+
+def _attach_renditions(store: Storage, media: MediaFile, renditions: list[Rendition]) -> list[str]:
+    """Store renditions and point the file's keys at them; return the new keys."""
+    keys = []
+    for rendition in renditions:
+        key = store.save_bytes(rendition.data, ".jpg").key
+        keys.append(key)
+        setattr(media, f"{rendition.name}_key", key)
+    return keys
+
+
+def make_posters(file_ids: list[int]) -> jobs.Outcome:
+    """The worker's poster job: a video's poster and thumbnail, made once, after the upload.
+
+    A file removed meanwhile, or one that has its poster already, is done; a video whose frames
+    cannot be turned into a picture gives up at once (the page then shows no poster).
+    """
+    outcome = jobs.Outcome()
+    store = storage()
+    for file_id in file_ids:
+        media = db.session.get(MediaFile, file_id, populate_existing=True)
+        if media is None or not media.renditions_pending:
+            outcome.done.add(file_id)
+            continue
+        try:
+            renditions = make_video_poster(store.local_path(media.storage_key))
+        except (InvalidFile, NotFound) as exc:
+            media.renditions_pending = False
+            outcome.gave_up[file_id] = f"{type(exc).__name__}: {exc.message}"
+            continue
+        except Exception as exc:  # an unexpected decoder failure: try again later
+            outcome.failed[file_id] = f"{type(exc).__name__}: {exc}"
+            continue
+        _attach_renditions(store, media, renditions)
+        media.renditions_pending = False
+        outcome.done.add(file_id)
+    return outcome
 
 
 def _next_position(item: Item) -> int:
@@ -149,7 +195,6 @@ def remove_file(user: User, media: MediaFile) -> None:
     db.session.commit()
     for key in keys:  # after the commit: a failed commit must not lose the files
         storage().delete(key)
-    indexing.sync_item(item)
 
 
 def set_caption(user: User, media: MediaFile, caption: str) -> None:

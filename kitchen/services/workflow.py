@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kitchen.extensions import db
 from kitchen.models import Item, ItemStatus, Review, User, utcnow
-from kitchen.services import audit, indexing, notifications
+from kitchen.services import audit, notifications
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import Conflict, ValidationError
 
@@ -124,7 +124,8 @@ def transition(user: User, item: Item, move: Move, comment: str = "") -> Review:
 
 
 def commit(item: Item) -> None:
-    """Commit; a concurrent change to the same item makes this one fail cleanly (409)."""
+    """Commit (the index and e-mail jobs go with it); a concurrent change to the same item makes
+    this one fail cleanly (409)."""
     try:
         db.session.commit()
     except StaleDataError as exc:
@@ -132,14 +133,6 @@ def commit(item: Item) -> None:
         raise Conflict(
             _l("Someone else changed this item a moment ago. Please reload it.")
         ) from exc
-    after_change(item)
-
-
-def after_change(item: Item) -> None:
-    """Work that follows a committed change: search index, e-mail."""
-    indexing.sync_item(item)
-    for note in notifications.pending_for(item):
-        notifications.send_email(note)
 
 
 def apply(user: User, item: Item, move: Move, comment: str = "") -> Review:

@@ -19,7 +19,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
+
+from kitchen.extensions import db
+from kitchen.models import Job
+from kitchen.services import worker
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parents[1] / "test-artifacts"
@@ -142,9 +147,47 @@ class LiveServer:
                 self._lock.wait(timeout=0.05)
 
 
+class LiveWorker:
+    """The background worker, as `make run` starts it beside the server, in a thread."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name="live-worker")
+
+    def _run(self) -> None:
+        with self.app.app_context():
+            worker.run(self.stopping, poll=0.05)
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait until the worker has done everything queued so far."""
+        deadline = time.monotonic() + timeout
+        with self.app.app_context():
+            while db.session.scalar(select(func.count(Job.id)).where(Job.gave_up.is_(False))):
+                db.session.rollback()
+                if time.monotonic() > deadline:
+                    pytest.fail("the worker did not empty the queue", pytrace=False)
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Finish the batch in hand and stop."""
+        self.stopping.set()
+        self.thread.join(timeout=30)
+
+
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app (with CSRF protection on) served on a free 127.0.0.1 port; yields the base URL.
+def live_worker(app: Flask) -> Iterator[LiveWorker]:
+    """The worker draining the queue in the background while the test runs."""
+    running = LiveWorker(app)
+    running.thread.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def live_server(app: Flask, live_worker: LiveWorker) -> Iterator[str]:
+    """The app (with CSRF protection on) served on a free 127.0.0.1 port, with its worker;
+    yields the base URL.
 
     Requests run in server threads with their own app contexts, hence their own SQLAlchemy
     sessions, on the same database as the test. The server stops before `app` empties the tables.

@@ -13,7 +13,7 @@ from kitchen.extensions import db
 from kitchen.models import DownloadEvent, Item
 from kitchen.services import demo
 from kitchen.services.demo_data import DEMO_PASSWORD
-from tests.browser.conftest import ARTIFACTS, BrowserLogin
+from tests.browser.conftest import ARTIFACTS, BrowserLogin, LiveWorker
 
 WAITING = "社区里的“科技志愿者”：退休工程师教老人用智能手机"
 
@@ -61,9 +61,10 @@ def test_curator_tags_and_approves_and_contributor_sees_it(
 
 
 def test_journalist_finds_narrows_and_downloads_in_chinese(
-    page: Page, live_server: str, browser_login: BrowserLogin
+    page: Page, live_server: str, live_worker: LiveWorker, browser_login: BrowserLogin
 ) -> None:
     demo.load_demo(lambda _line: None)
+    live_worker.settle()  # the worker has indexed the demo
     browser_login("journalist@kitchen.example.com", DEMO_PASSWORD)
     page.get_by_role("link", name="素材检索").click()
     page.get_by_test_id("search-box").fill("科学家")

@@ -1,0 +1,91 @@
+"""`flask --app wsgi kitchen ...`: command groups that call the services, never the views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from kitchen.cli.accounts import org_cli, token_cli, user_cli
+from kitchen.cli.search import fsck_command, index_cli, reindex_command, worker_command
+from kitchen.extensions import db
+from kitchen.models import Item, Role
+from kitchen.services import accounts, demo, indexing, worker
+
+kitchen_cli = AppGroup("kitchen", help="Manage the central kitchen.")
+for command in (org_cli, user_cli, token_cli, index_cli, reindex_command, worker_command):
+    kitchen_cli.add_command(command)
+kitchen_cli.add_command(fsck_command)
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    app.cli.add_command(kitchen_cli)
+
+
+@kitchen_cli.command("init")
+def init_command() -> None:
+    """Create or upgrade the database, create the data folders, rebuild an outdated index."""
+    for key in ("UPLOADS_DIR", "SEARCH_INDEX_DIR", "INSTANCE_DIR"):
+        Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    click.echo("Database is up to date; folders are ready.")
+    if indexing.service().backend.needs_rebuild():
+        from kitchen.cli.search import rebuild_with_progress
+
+        click.echo("The search index is in an older layout; rebuilding it from the database.")
+        rebuild_with_progress()
+
+
+@kitchen_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load when the library has no items yet.")
+def demo_command(if_empty: bool) -> None:
+    """Load demo organisations, accounts, campaigns and items (never twice)."""
+    if if_empty and (db.session.scalar(select(func.count(Item.id))) or 0) > 0:
+        click.echo("The library already has items; demo data not loaded.")
+    else:
+        demo.load_demo(lambda line: click.echo(f"  + {line}"))
+        done = worker.drain()
+        click.echo(f"  + {done} queued jobs done (search index, video posters)")
+    click.echo("Demo accounts (e-mail / password):")
+    for role, email, password in demo.demo_accounts():
+        click.echo(f"  {role:<12} {email:<36} {password}")
+
+
+@kitchen_cli.command("import")
+@click.argument("path", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--as",
+    "email",
+    default=None,
+    help="Account recorded as the importer (default: the first administrator).",
+)
+def import_command(path: TextIO, email: str | None) -> None:
+    """Import items from a JSON Lines file (one item a line)."""
+    from kitchen.models import User
+    from kitchen.services import importer
+
+    actor = (
+        accounts.find_user(email)
+        if email
+        else db.session.scalars(
+            select(User).where(User.role == Role.ADMIN).order_by(User.id)
+        ).first()
+    )
+    if actor is None:
+        raise click.ClickException("No importing account: create an admin or pass --as EMAIL.")
+    report = importer.import_lines(path, actor, lambda n: click.echo(f"  … {n} items", err=True))
+    click.echo(f"Imported {report.imported} items.")
+    if report.new_orgs:
+        click.echo("New organisations: " + ", ".join(report.new_orgs))
+    if report.new_campaigns:
+        click.echo("New campaigns: " + ", ".join(report.new_campaigns))
+    for number, message in report.errors:
+        click.echo(f"Line {number}: {message}", err=True)
+    if report.errors:
+        click.echo(f"{len(report.errors)} lines were not imported.", err=True)
