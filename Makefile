@@ -31,13 +31,13 @@ install-dev: $(VENV)/.installed-dev translations
 
 translations: $(MO)
 
-## Serve the library on http://127.0.0.1:$(PORT), with demo data on first start.
+## Serve the library on http://127.0.0.1:$(PORT) with its worker, demo data on first start.
+## Ctrl-C stops both (honcho runs the Procfile's two lines).
 run: install
 	$(FLASK) kitchen init
 	$(FLASK) kitchen demo --if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT)"
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
-		--timeout 600 --access-logfile - wsgi:app
+	@echo "Serving on http://127.0.0.1:$(PORT), with the background worker (Ctrl-C stops both)"
+	KITCHEN_PORT=$(PORT) KITCHEN_WEB_WORKERS=$(WORKERS) $(BIN)/honcho start -f Procfile
 
 ## The whole suite on SQLite, then again on a throwaway PostgreSQL.
 test: install-dev
@@ -66,6 +66,8 @@ extract-messages: install-dev
 bench: install-dev
 	$(BIN)/python bench/media_bench.py
 	$(BIN)/python bench/search_bench.py --n 50000
+	$(BIN)/python bench/import_bench.py --n 50000
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, request, session
+from flask_babel import get_translations
 from flask_login import current_user
 
 from kitchen.extensions import babel
@@ -29,17 +30,35 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _translations():
+    """This request's catalogue, looked up once (a page asks for a hundred texts)."""
+    try:
+        return g._kitchen_translations
+    except AttributeError:
+        found = g._kitchen_translations = get_translations()
+        return found
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and expose the current locale to templates."""
     from kitchen import labels
 
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the catalogue kept per request
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.globals.update(
         label=labels.label,
         status_colour=labels.status_colour,
         status_enum=labels.status_enum,
         kind_enum=labels.kind_enum,
         with_param=labels.with_param,
+        query_string=labels.query_string,
+        link_maker=labels.LinkMaker,
     )
 
     @app.context_processor

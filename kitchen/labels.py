@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import quote_plus, urlencode
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
 from kitchen.models import ItemKind, ItemStatus, OrgKind, Role, Urgency, UsageTerms
@@ -48,8 +50,21 @@ STATUS_COLOURS = {
 
 
 def label(value: object) -> str:
-    """The value's name in the UI language (the raw value if none is known)."""
-    return str(LABELS.get(value, value))
+    """The value's name in the UI language (the raw value if none is known).
+
+    Kept for the rest of the request: a result page names the same kinds dozens of times."""
+    known = g.get("_kitchen_labels") if has_request_context() else None
+    if known is None:
+        known = {}
+        if has_request_context():
+            g._kitchen_labels = known
+    try:
+        return known[value]
+    except KeyError:
+        text = known[value] = str(LABELS.get(value, value))
+        return text
+    except TypeError:  # an unhashable value: nothing to look up
+        return str(value)
 
 
 def status_colour(status: object) -> str:
@@ -79,3 +94,29 @@ def with_param(
     else:
         params[key] = value
     return params
+
+
+def query_string(params: Mapping[str, object]) -> str:
+    """Parameters as a URL query string (for links that only change the query)."""
+    return urlencode([(k, v) for k, v in params.items() if v is not None and v != ""])
+
+
+class LinkMaker:
+    """Links to one page with one query parameter changed, the rest kept (facets, sort, chips).
+
+    The unchanged part is encoded once per parameter, not once per link."""
+
+    def __init__(self, path: str, args: Mapping[str, str]) -> None:
+        self.path, self.args = path, args
+        self._prefixes: dict[tuple[str, bool], str] = {}
+
+    def __call__(self, key: str, value: object, keep_page: bool = False) -> str:
+        """The link with `key` set to `value` (None removes it); a new filter starts at page 1."""
+        prefix = self._prefixes.get((key, keep_page))
+        if prefix is None:
+            rest = query_string(with_param(self.args, key, None, keep_page))
+            prefix = self._prefixes[(key, keep_page)] = f"{self.path}?{rest}{'&' if rest else ''}"
+        if value is None or value == "":
+            return prefix.rstrip("&?") or self.path
+        return f"{prefix}{quote_plus(key)}={quote_plus(str(value))}"
+

@@ -50,8 +50,7 @@ def search() -> ResponseReturnValue:
         args=args,
         filters=FILTERS,
         show_status=access.sees_every_state(current_user),
-        featured=items.latest_approved(6, featured=True) if not text and not filtered else [],
-        selected=set(i.id for i in selections.entries(current_user)),
+        featured=items.featured_cards(6) if not text and not filtered else [],
     )
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,7 +48,7 @@ class SearchDocument:
     approved_at: datetime | None
     created_at: datetime
     featured: bool = False
-    thumb_key: str | None = None
+    thumb_file_id: int | None = None
 
 
 @dataclass
@@ -70,13 +71,14 @@ class SearchQuery:
 
 @dataclass
 class Hit:
-    """One result: the item id, its score, and HTML-safe title and snippet with <mark>s."""
+    """One result: the item id, its score, HTML-safe title and snippet with <mark>s, and the
+    index's copy of the document (what a result list shows, without asking the database)."""
 
     id: int
     score: float
     title_html: str
     snippet_html: str
-    thumb_key: str | None = None
+    document: SearchDocument | None = None
 
 
 @dataclass
@@ -139,6 +141,10 @@ class SearchBackend(Protocol):
         """Tell whether the index is missing or in a layout this code no longer reads."""
         ...
 
+    def bulk(self) -> AbstractContextManager[None]:
+        """Inside, many large index calls follow (an import): the backend may prepare for it."""
+        ...
+
 
 class SearchService:
     """What the app's services call: one item at a time, or a full rebuild."""
@@ -176,7 +182,8 @@ def document_json(doc: SearchDocument) -> str:
 
 def document_from_json(text: str) -> SearchDocument:
     """The document a `document_json` string holds."""
-    values: dict[str, Any] = json.loads(text)
+    known = {f.name for f in fields(SearchDocument)}
+    values: dict[str, Any] = {k: v for k, v in json.loads(text).items() if k in known}
     if values.get("event_date"):
         values["event_date"] = date.fromisoformat(values["event_date"])
     for name in ("approved_at", "created_at"):

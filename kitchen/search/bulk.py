@@ -7,6 +7,7 @@ import os
 import queue
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 
 from whoosh.index import FileIndex
@@ -35,6 +36,39 @@ def build_in_process(
         if progress:
             progress(done)
     return segments
+
+
+class BuildPool:
+    """Worker processes kept for a bulk job (an import), so each batch of documents is built
+    by every core without paying for starting processes again."""
+
+    def __init__(self, procs: int) -> None:
+        self.procs = procs
+        self.executor = ProcessPoolExecutor(
+            max_workers=procs - 1, mp_context=multiprocessing.get_context("spawn")
+        )
+
+    def build(self, ix: FileIndex, docs: list[SearchDocument]) -> list:
+        """Segments for docs: a share built here, the others in the pool at the same time.
+
+        Shares are whole bulk segments (SEGMENT_DOCS), which merges leave alone."""
+        parts_wanted = max(1, min(self.procs, len(docs) // SEGMENT_DOCS))
+        share = -(-len(docs) // parts_wanted)
+        parts = [docs[i : i + share] for i in range(0, len(docs), share)]
+        folder = ix.storage.folder
+        futures = [self.executor.submit(_build_part, folder, ix.indexname, p) for p in parts[1:]]
+        local = build_in_process(ix.storage, ix.indexname, ix.schema, iter(parts[0]))
+        return local + [segment for future in futures for segment in future.result()]
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self.executor.shutdown(cancel_futures=True)
+
+
+def _build_part(folder: str, indexname: str, docs: list[SearchDocument]) -> list:
+    """Pool process: build segments for a share of a batch."""
+    ix = open_index(folder, build_schema())
+    return build_in_process(ix.storage, indexname, ix.schema, iter(docs))
 
 
 def build_segments(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from whoosh.searching import Searcher
 
-from kitchen.search import FACET_NAMES, Hit, SearchQuery, SearchResults
+from kitchen.search import FACET_NAMES, Hit, SearchQuery, SearchResults, document_from_json
 from kitchen.search.facets import ViewCache
 from kitchen.search.highlight import mark, needle_pattern, snippet
 from kitchen.search.matching import match_mask
@@ -82,17 +80,17 @@ def _hits(
     pattern = needle_pattern(parsed.needles())
     hits = []
     for score, _recency, _id, docnum in page:
-        stored = json.loads(searcher.stored_fields(docnum)["source"])
-        body, summary = stored.get("body", ""), stored.get("summary", "")
+        document = document_from_json(searcher.stored_fields(docnum)["source"])
+        body, summary = document.body, document.summary
         # The passage around the first match; with nothing to match, the summary.
         texts = [body, summary] if pattern is not None else [summary, body]
         hits.append(
             Hit(
-                id=int(stored["id"]),
+                id=document.id,
                 score=round(score, 4),
-                title_html=mark(stored.get("title", ""), pattern),
+                title_html=mark(document.title, pattern),
                 snippet_html=snippet(texts, pattern),
-                thumb_key=stored.get("thumb_key"),
+                document=document,
             )
         )
     return hits

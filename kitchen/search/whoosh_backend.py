@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,12 @@ from kitchen.search import (
     SearchResults,
     document_from_json,
 )
-from kitchen.search.bulk import build_in_process, build_segments
+from kitchen.search.bulk import (
+    PARALLEL_MIN_DOCS,
+    BuildPool,
+    build_in_process,
+    build_segments,
+)
 from kitchen.search.facets import ViewCache
 from kitchen.search.generations import Generations
 from kitchen.search.searching import clean_query, empty_results, execute
@@ -35,6 +41,7 @@ from kitchen.search.writing import commit, merge_step
 log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 60.0  # seconds an update waits for another process's commit before failing
+RESULTS_KEPT = 64  # answers kept per thread's searcher (popular queries repeat)
 _checked = False
 
 
@@ -56,6 +63,7 @@ class WhooshBackend:
         self.lock_timeout = lock_timeout
         self._views = ViewCache()
         self._local = threading.local()  # a Whoosh searcher reads files by seek+read: one a thread
+        self._pool: BuildPool | None = None
 
     # Updates -------------------------------------------------------------------------------
 
@@ -66,11 +74,27 @@ class WhooshBackend:
             return 0
         with self.generations.control():
             ix = self._writable()
-            segments = build_in_process(ix.storage, ix.indexname, ix.schema, iter(batch))
+            if self._pool is not None and len(batch) >= PARALLEL_MIN_DOCS:
+                segments = self._pool.build(ix, batch)
+            else:
+                segments = build_in_process(ix.storage, ix.indexname, ix.schema, iter(batch))
             commit(ix, segments, {d.id for d in batch}, self.lock_timeout)
             self.generations.journal("index", batch)
             merge_step(ix, self.lock_timeout)
         return len(batch)
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Build large batches on every core while inside (an import: many index calls)."""
+        if self.procs <= 1 or self._pool is not None:
+            yield
+            return
+        self._pool = BuildPool(self.procs)
+        try:
+            yield
+        finally:
+            self._pool.close()
+            self._pool = None
 
     def remove(self, ids: Iterable[int]) -> None:
         """Remove documents by id; unknown ids are ignored."""
@@ -168,12 +192,25 @@ class WhooshBackend:
         return None
 
     def search(self, query: SearchQuery) -> SearchResults:
-        """Answer a query; bad input or a missing index gives zero results, never an error."""
+        """Answer a query; bad input or a missing index gives zero results, never an error.
+
+        Answers are kept per searcher (RESULTS_KEPT of them): a searcher reads one unchanging
+        state of the index, so the same question gets the same answer until it is reopened.
+        Callers must not change the results they get.
+        """
         query = clean_query(query)
         searcher = self._current_searcher()
         if searcher is None:
             return empty_results(query)
-        return execute(searcher, self._views, query)
+        kept: dict = self._local.answers
+        key = _query_key(query)
+        found = kept.get(key)
+        if found is None:
+            found = execute(searcher, self._views, query)
+            if len(kept) >= RESULTS_KEPT:
+                kept.pop(next(iter(kept)))
+            kept[key] = found
+        return found
 
     def _current_searcher(self) -> Searcher | None:
         """This thread's searcher of the live generation, reopened after a swap or a commit."""
@@ -194,6 +231,7 @@ class WhooshBackend:
             if held is not None:
                 held[1].close()  # this thread's own: nobody else is reading with it
             self._local.held = (name, searcher)
+            self._local.answers = {}
             return searcher
         log.warning("no readable search index generation in %s", self.generations.root)
         return None
@@ -204,3 +242,15 @@ class WhooshBackend:
         if held is not None:
             held[1].close()
         self._local.held = None
+
+
+def _query_key(query: SearchQuery) -> tuple:
+    """A hashable form of a (cleaned) query."""
+    values = []
+    for name, value in vars(query).items():
+        if isinstance(value, set):
+            value = frozenset(value)
+        elif isinstance(value, tuple):
+            value = tuple(frozenset(v) if isinstance(v, set) else v for v in value)
+        values.append((name, value))
+    return tuple(values)

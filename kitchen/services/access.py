@@ -7,6 +7,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, false, or_, true
 
 from kitchen.models import Item, ItemStatus, Role, User
+from kitchen.models.item import PUBLIC_STATUSES
 from kitchen.services.errors import Forbidden, NotFound
 
 
@@ -52,11 +53,16 @@ def role_may(user: User | None, action: Action) -> bool:
 
 def can_see(user: User | None, item: Item) -> bool:
     """Approved items: every signed-in user; work in progress: its organisation and the centre."""
+    return can_see_state(user, item.status, item.organization_id)
+
+
+def can_see_state(user: User | None, status: ItemStatus, organization_id: int) -> bool:
+    """`can_see` for an item known by its state and organisation only (a page of hits)."""
     if user is None or not user.is_authenticated:
         return False
-    if item.is_public or user.role in SEES_EVERYTHING:
+    if status in PUBLIC_STATUSES or user.role in SEES_EVERYTHING:
         return True
-    return user.role == Role.CONTRIBUTOR and user.organization_id == item.organization_id
+    return user.role == Role.CONTRIBUTOR and user.organization_id == organization_id
 
 
 def may(user: User | None, action: Action, item: Item | None = None) -> bool:

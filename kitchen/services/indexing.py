@@ -43,7 +43,7 @@ def service() -> SearchService:
 
 def to_document(item: Item) -> SearchDocument:
     """The searchable view of an item."""
-    thumb = next((f.thumb_key for f in item.files if f.thumb_key), None)
+    thumb = next((f.id for f in item.files if f.thumb_key), None)
     return SearchDocument(
         id=item.id,
         kind=item.kind.value,
@@ -60,7 +60,7 @@ def to_document(item: Item) -> SearchDocument:
         approved_at=item.approved_at,
         created_at=item.created_at,
         featured=item.featured,
-        thumb_key=thumb,
+        thumb_file_id=thumb,
     )
 
 

@@ -3,26 +3,42 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
 
 from kitchen.extensions import db
-from kitchen.models import Campaign, Item, ItemStatus, Organization, User
+from kitchen.models import Item, ItemKind, ItemStatus, User
 from kitchen.search import Hit, SearchQuery, SearchResults
-from kitchen.services import indexing
-from kitchen.services.access import Action, authorize, can_see, search_scope
+from kitchen.services import indexing, names
+from kitchen.services.access import Action, authorize, can_see_state, search_scope
 
 SORTS = ("relevance", "newest")
 
 
+@dataclass(frozen=True)
+class CampaignRef:
+    """A campaign as a result row names it."""
+
+    slug: str
+    name: str
+
+
 @dataclass
 class LibraryHit:
-    """A result with its item row, its highlighted title and snippet."""
+    """One result row: what the list shows, from the index's copy of the item, with its state
+    as the database has it this moment (the access check reads that, not the index)."""
 
-    item: Item
+    id: int
+    title: str
     title_html: str
     snippet_html: str
+    kind: ItemKind
+    status: ItemStatus
+    organization: names.OrgRef
+    event_date: date | None
+    campaigns: list[CampaignRef]
+    thumb_file_id: int | None
 
 
 @dataclass
@@ -80,44 +96,63 @@ def search(
     authorize(user, Action.SEARCH)
     filters = {"campaign": campaign, "kind": kind, "org": org, "year": year, "status": status}
     raw = indexing.service().search(_query(user, text, filters, sort, page, per_page))
-    rows = _load([hit.id for hit in raw.hits])
+    labels = names.names()
+    states = _states([hit.id for hit in raw.hits])
     hits = [
-        LibraryHit(rows[h.id], h.title_html, h.snippet_html)
-        for h in raw.hits
-        if h.id in rows and can_see(user, rows[h.id])
+        _row(hit, states[hit.id], labels)
+        for hit in raw.hits
+        if hit.id in states and can_see_state(user, *states[hit.id])
     ]
     return LibraryResults(
         total=raw.total,
         page=raw.page,
         per_page=raw.per_page,
         hits=hits,
-        facets=_labelled(raw.facets),
+        facets=_labelled(raw.facets, labels),
         raw=raw,
     )
 
 
-def _load(ids: list[int]) -> dict[int, Item]:
-    """The items for a page of hits, with what the result list shows."""
+_STATES = select(Item.id, Item.status, Item.organization_id).where(
+    Item.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def _states(ids: list[int]) -> dict[int, tuple[ItemStatus, int]]:
+    """The database's state and organisation of each hit: what the access check reads."""
     if not ids:
         return {}
-    query = (
-        select(Item)
-        .where(Item.id.in_(ids))
-        .options(selectinload(Item.files), selectinload(Item.campaigns))
+    rows = db.session.execute(_STATES, {"ids": ids})
+    return {item_id: (status, org) for item_id, status, org in rows}
+
+
+def _row(hit: Hit, state: tuple[ItemStatus, int], labels: names.Names) -> LibraryHit:
+    doc = hit.document
+    assert doc is not None
+    status, org_id = state
+    return LibraryHit(
+        id=hit.id,
+        title=doc.title,
+        title_html=hit.title_html,
+        snippet_html=hit.snippet_html,
+        kind=ItemKind(doc.kind),
+        status=status,
+        organization=labels.org(org_id),
+        event_date=doc.event_date,
+        campaigns=[CampaignRef(s, labels.campaigns.get(s, s)) for s in doc.campaigns],
+        thumb_file_id=doc.thumb_file_id,
     )
-    return {item.id: item for item in db.session.scalars(query).unique()}
 
 
-def _labelled(facets: dict[str, dict[str, int]]) -> dict[str, list[tuple[str, str, int]]]:
+def _labelled(
+    facets: dict[str, dict[str, int]], labels: names.Names
+) -> dict[str, list[tuple[str, str, int]]]:
     """Facet counts as (value, label, count), largest first; names from the database."""
     from kitchen.labels import label
-    from kitchen.models import ItemKind
 
-    campaigns = dict(db.session.execute(select(Campaign.slug, Campaign.name)).all())
-    orgs = {str(i): n for i, n in db.session.execute(select(Organization.id, Organization.name))}
     namers = {
-        "campaign": lambda v: campaigns.get(v, v),
-        "organization": lambda v: orgs.get(v, v),
+        "campaign": lambda v: labels.campaigns.get(v, v),
+        "organization": lambda v: labels.orgs[v].name if v in labels.orgs else v,
         "kind": lambda v: label(ItemKind(v)) if v in ItemKind.__members__.values() else v,
         "status": lambda v: label(ItemStatus(v)) if v in ItemStatus.__members__.values() else v,
         "year": lambda v: v,

@@ -7,7 +7,7 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from kitchen.extensions import db
 from kitchen.models import Item, JobKind, Notification, Review, User, utcnow
@@ -37,12 +37,14 @@ def notify_decision(item: Item, review: Review) -> Notification | None:
     return note
 
 
+_UNREAD = select(func.count(Notification.id)).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
+)
+
+
 def unread_count(user: User) -> int:
-    """How many notifications the user has not opened."""
-    query = select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)
-    )
-    return db.session.scalar(query) or 0
+    """How many notifications the user has not opened (every page's bell asks)."""
+    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def recent(user: User, limit: int = 50) -> list[Notification]:

@@ -43,7 +43,7 @@ def _index(item_ids: list[int]) -> jobs.Outcome:
 
 
 HANDLERS: dict[JobKind, Handler] = {
-    JobKind.INDEX: Handler(_index, batch=2500, max_attempts=None),
+    JobKind.INDEX: Handler(_index, batch=5000, max_attempts=None),
     JobKind.MAIL: Handler(notifications.email_notifications, batch=20, max_attempts=8),
     JobKind.POSTER: Handler(uploads.make_posters, batch=4, max_attempts=5),
 }

@@ -89,7 +89,7 @@ def make_document(rng: random.Random, number: int) -> SearchDocument:
         event_date=created.date() if rng.random() < 0.7 else None,
         approved_at=created + timedelta(days=2) if status == "approved" else None,
         created_at=created,
-        thumb_key=f"thumb/{number}.jpg",
+        thumb_file_id=number,
     )
 
 

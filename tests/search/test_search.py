@@ -246,7 +246,7 @@ def test_highlighting_marks_matches_and_escapes_html(backend):
     assert "&lt;b&gt;<mark>科学家</mark>&lt;/b&gt;" in hit.snippet_html
     assert "<mark>AI</mark>" in hit.snippet_html
     assert "s<mark>ai</mark>d" not in hit.snippet_html
-    assert hit.thumb_key is None
+    assert hit.document is not None and hit.document.thumb_file_id is None
 
 
 def test_mixed_chinese_and_digits_match_as_written(backend):

@@ -71,7 +71,7 @@ def test_a_worker_killed_after_writing_the_index_loses_nothing(app: Flask, drain
     drain()  # the next worker does it again: harmless
     assert db.session.scalar(select(func.count(Job.id))) == 0
     journalist = factories.make_user(Role.JOURNALIST)
-    assert [h.item.id for h in library.search(journalist, "深海探测").hits] == [item.id]
+    assert [h.id for h in library.search(journalist, "深海探测").hits] == [item.id]
     assert indexing.check().clean
 
 

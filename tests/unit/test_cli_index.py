@@ -126,7 +126,7 @@ def test_reindex_pending_indexes_the_queue(app: Flask, runner: FlaskCliRunner) -
     result = runner.invoke(args=["kitchen", "reindex", "--pending"])
     assert result.exit_code == 0 and "Indexed 1 queued changes." in result.output
     journalist = factories.make_user(Role.JOURNALIST)
-    assert [h.item.id for h in library.search(journalist, "排队").hits] == [item.id]
+    assert [h.id for h in library.search(journalist, "排队").hits] == [item.id]
 
 
 def test_init_rebuilds_an_index_of_an_older_layout(tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ def test_init_rebuilds_an_index_of_an_older_layout(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert "older layout" in result.output
         assert not backend.needs_rebuild()
-        assert [h.item.id for h in library.search(journalist, "旧索引").hits] == [item.id]
+        assert [h.id for h in library.search(journalist, "旧索引").hits] == [item.id]
         db.session.remove()
         for engine in db.engines.values():
             engine.dispose()
