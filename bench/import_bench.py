@@ -1,6 +1,6 @@
 """Benchmark `kitchen import` end to end: JSON Lines in, database rows and search index out.
 
-    .venv/bin/python bench/import_bench.py --n 50000 [--baseline /path/to/old/checkout --baseline-n 5000]
+    .venv/bin/python bench/import_bench.py --n 50000 [--baseline OLD_CHECKOUT --baseline-n 5000]
 
 Writes N generated Chinese stories (the search benchmark's generator: bodies ~1,400 characters)
 as JSON Lines, runs `flask kitchen init` and `flask kitchen import` in a fresh instance folder,

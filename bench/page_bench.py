@@ -39,7 +39,9 @@ PAGES = {
 def wrk(url: str, cookie: str, seconds: int) -> tuple[float, float]:
     """Requests/s and mean latency (ms) for one URL (as the signed-in session's browser)."""
     headers = ["-H", f"Cookie: {cookie}", "-H", f"User-Agent: {AGENT}"]
-    check = requests.get(url, headers={"Cookie": cookie, "User-Agent": AGENT}, allow_redirects=False)
+    check = requests.get(
+        url, headers={"Cookie": cookie, "User-Agent": AGENT}, allow_redirects=False
+    )
     if check.status_code != 200:  # a redirect to the sign-in page would measure nothing
         raise SystemExit(f"{url} answered {check.status_code}, not 200")
     command = ["wrk", "-t2", "-c16", f"-d{seconds}s", *headers, url]

@@ -119,4 +119,3 @@ class LinkMaker:
         if value is None or value == "":
             return prefix.rstrip("&?") or self.path
         return f"{prefix}{quote_plus(key)}={quote_plus(str(value))}"
-

@@ -19,17 +19,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kitchen.extensions import db
 from kitchen.models import Item, Job, JobKind
 from kitchen.search import SearchDocument, SearchService, fingerprint, open_backend
+from kitchen.search.whoosh_adapter import check_whoosh
 from kitchen.services import jobs
 
 log = logging.getLogger("kitchen.indexing")
 DRAIN_LOCK = "drain.lock"
+
+
+def init_app(app: Flask) -> None:
+    """Refuse to start on a Whoosh the search adapter was not written for."""
+    check_whoosh()
 
 
 def service() -> SearchService:

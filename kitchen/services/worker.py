@@ -23,7 +23,8 @@ from kitchen.services import indexing, jobs, notifications, uploads
 log = logging.getLogger("kitchen.worker")
 
 POLL_SECONDS = 0.25  # how long an idle worker waits before looking again
-INDEX_PAUSE_SECONDS = 0.3  # between index commits under load: fewer, larger segments
+INDEX_PAUSE_SECONDS = 0.4  # between rounds under load: fewer, larger segments; readers
+# reopen their searchers (and lose their kept answers) once a round, not at every change
 
 
 @dataclass(frozen=True)
