@@ -131,10 +131,26 @@ class Generations:
         name = self.building()
         if name is None:
             return
+        if not self._rebuild_running():  # a rebuild that died: nobody will read the journal
+            self._drop_build_files(name)
+            return
         record = pickle.dumps((operation, payload), protocol=pickle.HIGHEST_PROTOCOL)
         path = self.root / f"{name}.journal"
         with self._flock(f"{name}.journal.lock", fcntl.LOCK_EX), open(path, "ab") as handle:
             handle.write(record)
+
+    def _rebuild_running(self) -> bool:
+        """Tell whether a live process holds the rebuild lock (the kernel frees it on death).
+
+        Called under the shared control lock, while a rebuild cannot finish, so a free lock
+        with a BUILDING file left means the rebuild was killed."""
+        with open(self.root / "rebuild.lock", "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
 
     def read_journal(self, name: str) -> list[tuple[str, object]]:
         """The updates journalled for `name`, in order."""

@@ -148,3 +148,12 @@ def test_threads_search_while_other_processes_write(tmp_path: Path) -> None:
     assert errors == []
     assert len(searchers) >= 4  # each thread reads with a searcher of its own
     assert total(backend, "科学家") == 41
+
+
+def test_a_rebuild_that_died_stops_the_journal(backend) -> None:
+    gens = backend.generations
+    (gens.root / "BUILDING").write_text("gen-deadbeef0000")  # left by a killed `kitchen reindex`
+    backend.index([simple_document(1, "科学家")])
+    assert not (gens.root / "BUILDING").exists()
+    assert not (gens.root / "gen-deadbeef0000.journal").exists()
+    assert total(backend, "科学家") == 1
