@@ -7,9 +7,21 @@ import time
 import uuid
 
 from flask import Flask, Response, g, request
-from flask_login import current_user
+from sqlalchemy import inspect
 
 log = logging.getLogger("kitchen.request")
+
+
+def _user_id() -> str:
+    """The signed-in user's id, without loading anything: after a commit the user's columns are
+    expired, and reading them again would cost a query per logged request."""
+    user = g.get("_login_user")
+    if user is None:
+        return "-"
+    state = inspect(user, raiseerr=False)
+    if state is None or state.identity is None:
+        return "-"
+    return str(state.identity[0])
 
 
 def init_app(app: Flask) -> None:
@@ -26,7 +38,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def log_request(response: Response) -> Response:
         elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        user = current_user.get_id() if current_user and current_user.is_authenticated else "-"
+        user = _user_id()
         log.info(
             "rid=%s user=%s %s %s route=%s status=%s %.1fms",
             g.get("request_id", "-"),

@@ -207,9 +207,10 @@ class WhooshBackend:
         found = kept.get(key)
         if found is None:
             found = execute(searcher, self._views, query)
-            if len(kept) >= RESULTS_KEPT:
-                kept.pop(next(iter(kept)))
-            kept[key] = found
+            if RESULTS_KEPT:
+                if len(kept) >= RESULTS_KEPT:
+                    kept.pop(next(iter(kept)))
+                kept[key] = found
         return found
 
     def _current_searcher(self) -> Searcher | None:
