@@ -5,6 +5,8 @@ from __future__ import annotations
 import fcntl
 import signal
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -18,16 +20,22 @@ from kitchen.services import fsck, indexing, worker
 index_cli = AppGroup("index", help="The search index.")
 
 
-def rebuild_with_progress() -> int:
-    """Rebuild the index from the database with a progress bar; return the count."""
-    total = indexing.item_count()
-    with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
-        last = [0]
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar over every item; yields the callback services report counts to."""
+    with click.progressbar(length=indexing.item_count(), label=label, show_pos=True) as bar:
+        done = [0]
 
         def progress(count: int) -> None:
-            bar.update(count - last[0])
-            last[0] = count
+            bar.update(count - done[0])
+            done[0] = count
 
+        yield progress
+
+
+def rebuild_with_progress() -> int:
+    """Rebuild the index from the database with a progress bar; return the count."""
+    with _progress("Indexing") as progress:
         return indexing.rebuild(progress)
 
 
@@ -47,14 +55,7 @@ def reindex_command(pending: bool) -> None:
 @click.option("--repair", is_flag=True, help="Queue every difference for the worker to fix.")
 def index_check_command(repair: bool) -> None:
     """Compare every item in the database with the index; exit 1 on any difference."""
-    total = indexing.item_count()
-    with click.progressbar(length=total, label="Checking", show_pos=True) as bar:
-        last = [0]
-
-        def progress(count: int) -> None:
-            bar.update(count - last[0])
-            last[0] = count
-
+    with _progress("Checking") as progress:
         report = indexing.check(progress)
     click.echo(
         f"Checked {report.checked} items: {len(report.missing)} missing, "

@@ -133,10 +133,6 @@ class SearchBackend(Protocol):
         """Every indexed id with the fingerprints of its copies (one, unless corrupted)."""
         ...
 
-    def stored(self, doc_id: int) -> SearchDocument | None:
-        """The index's copy of a document, or None."""
-        ...
-
     def needs_rebuild(self) -> bool:
         """Tell whether the index is missing or in a layout this code no longer reads."""
         ...

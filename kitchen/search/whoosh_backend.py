@@ -19,13 +19,7 @@ import numpy as np
 from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
-from kitchen.search import (
-    ProgressCallback,
-    SearchDocument,
-    SearchQuery,
-    SearchResults,
-    document_from_json,
-)
+from kitchen.search import ProgressCallback, SearchDocument, SearchQuery, SearchResults
 from kitchen.search.bulk import (
     PARALLEL_MIN_DOCS,
     BuildPool,
@@ -177,19 +171,6 @@ class WhooshBackend:
             for doc_id, value in zip(ids.tolist(), prints.tolist(), strict=True):
                 found.setdefault(doc_id, []).append(value)
         return found
-
-    def stored(self, doc_id: int) -> SearchDocument | None:
-        """The index's copy of a document (the first live one), or None."""
-        searcher = self._current_searcher()
-        if searcher is None:
-            return None
-        for reader, _offset in searcher.reader().leaf_readers():
-            if reader.segment() is None:
-                continue
-            ids = np.array(list(reader.column_reader("docid")), dtype=np.int64)
-            for docnum in np.flatnonzero((ids == doc_id) & live_mask(reader.segment())).tolist():
-                return document_from_json(reader.stored_fields(docnum)["source"])
-        return None
 
     def search(self, query: SearchQuery) -> SearchResults:
         """Answer a query; bad input or a missing index gives zero results, never an error.

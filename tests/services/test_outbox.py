@@ -27,6 +27,7 @@ from kitchen.services import (
 from kitchen.services.errors import ValidationError
 from kitchen.services.workflow import Move
 from tests import factories, samples
+from tests.services.test_curation import corrections
 
 
 def index_jobs(item_id: int) -> int:
@@ -40,21 +41,6 @@ def index_jobs(item_id: int) -> int:
 def found(user, text: str, **filters) -> list[int]:
     """Ids a search finds for the user (without draining the queue first)."""
     return [h.id for h in library.search(user, text, per_page=100, **filters).hits]
-
-
-def _corrections(item: Item, **changes) -> curation.Corrections:
-    values = {
-        "title": item.title,
-        "summary": item.summary,
-        "credit_line": item.credit_line,
-        "usage_terms": item.usage_terms.value,
-        "people": item.people,
-        "keywords": item.keywords,
-        "campaigns": [c.slug for c in item.campaigns],
-        "featured": item.featured,
-    }
-    values.update(changes)
-    return curation.Corrections(**values)
 
 
 def _data(item: Item, **changes) -> submission.ItemData:
@@ -94,12 +80,12 @@ CHANGES: list[tuple[str, ItemStatus, Callable[[Item], object]]] = [
     (
         "correct",
         ItemStatus.APPROVED,
-        lambda i: curation.review(_curator(), i, _corrections(i, title="改过的标题"), None),
+        lambda i: curation.review(_curator(), i, corrections(i, title="改过的标题"), None),
     ),
     (
         "feature",
         ItemStatus.APPROVED,
-        lambda i: curation.review(_curator(), i, _corrections(i, featured=True), None),
+        lambda i: curation.review(_curator(), i, corrections(i, featured=True), None),
     ),
     (
         "tag",
