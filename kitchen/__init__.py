@@ -24,12 +24,13 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     from kitchen.blueprints import register_blueprints
     from kitchen.blueprints.errors import register_error_handlers
     from kitchen.extensions import bootstrap, csrf, db, migrate
-    from kitchen.services import changes, indexing
+    from kitchen.services import changes, indexing, names
 
     logs.init_app(app)
     db.init_app(app)
     database.init_app(app)
     changes.init_app(app)
+    names.init_app(app)
     indexing.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)

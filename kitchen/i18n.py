@@ -57,7 +57,6 @@ def init_app(app: Flask) -> None:
         status_enum=labels.status_enum,
         kind_enum=labels.kind_enum,
         with_param=labels.with_param,
-        query_string=labels.query_string,
         link_maker=labels.LinkMaker,
     )
 

@@ -8,7 +8,7 @@ from urllib.parse import quote_plus, urlencode
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
-from kitchen.models import ItemKind, ItemStatus, OrgKind, Role, Urgency, UsageTerms
+from kitchen.models import ItemKind, ItemStatus, JobKind, OrgKind, Role, Urgency, UsageTerms
 
 LABELS: dict[object, object] = {
     ItemKind.LEAD: _l("Lead"),
@@ -37,6 +37,9 @@ LABELS: dict[object, object] = {
     OrgKind.CITY: _l("City association"),
     OrgKind.CENTRE: _l("The centre"),
     OrgKind.MEDIA: _l("Media"),
+    JobKind.INDEX: _l("search index"),
+    JobKind.MAIL: _l("e-mail"),
+    JobKind.POSTER: _l("video posters"),
 }
 
 STATUS_COLOURS = {
@@ -53,18 +56,12 @@ def label(value: object) -> str:
     """The value's name in the UI language (the raw value if none is known).
 
     Kept for the rest of the request: a result page names the same kinds dozens of times."""
-    known = g.get("_kitchen_labels") if has_request_context() else None
-    if known is None:
-        known = {}
-        if has_request_context():
-            g._kitchen_labels = known
-    try:
-        return known[value]
-    except KeyError:
-        text = known[value] = str(LABELS.get(value, value))
-        return text
-    except TypeError:  # an unhashable value: nothing to look up
-        return str(value)
+    if not has_request_context():
+        return str(LABELS.get(value, value))
+    known: dict[object, str] = g.setdefault("_kitchen_labels", {})
+    if value not in known:
+        known[value] = str(LABELS.get(value, value))
+    return known[value]
 
 
 def status_colour(status: object) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import jsonify
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kitchen.api import bp, payloads
+from kitchen.api.serializers import campaign_ref, file_thumb_url, organization_json
 from kitchen.services import library
 from kitchen.services.errors import ValidationError
 
@@ -20,20 +21,16 @@ FACETS = {"campaign": "campaign", "kind": "kind", "organization": "org", "year":
 
 def _hit_json(hit: library.LibraryHit) -> dict[str, Any]:
     """One result: the item's essentials and the highlighted passages."""
-    org = hit.organization
-    thumb = hit.thumb_file_id
     return {
         "id": hit.id,
         "title": hit.title,
         "title_html": hit.title_html,
         "kind": hit.kind.value,
         "status": hit.status.value,
-        "org": {"id": org.id, "name": org.name, "kind": org.kind.value},
-        "campaigns": [{"slug": c.slug, "name": c.name} for c in hit.campaigns],
+        "org": organization_json(hit.organization),
+        "campaigns": [campaign_ref(c) for c in hit.campaigns],
         "snippet": hit.snippet_html,
-        "thumb_url": url_for("api.download", file_id=thumb, rendition="thumb", _external=True)
-        if thumb
-        else None,
+        "thumb_url": file_thumb_url(hit.thumb_file_id),
     }
 
 

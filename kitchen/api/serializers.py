@@ -10,6 +10,8 @@ from flask import url_for
 
 from kitchen.models import Campaign, Item, MediaFile, Organization, User
 from kitchen.services.items import Page
+from kitchen.services.library import CampaignRef
+from kitchen.services.names import OrgRef
 
 LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
 RENDITION_KEYS = {"web": "web_key", "thumb": "thumb_key", "poster": "poster_key"}
@@ -25,7 +27,7 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in LIST_SEPARATORS.split(value or "") if part.strip()]
 
 
-def organization_json(org: Organization | None) -> dict[str, Any] | None:
+def organization_json(org: Organization | OrgRef | None) -> dict[str, Any] | None:
     """An organisation's id, name and kind."""
     if org is None:
         return None
@@ -61,7 +63,7 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def campaign_ref(campaign: Campaign) -> dict[str, str]:
+def campaign_ref(campaign: Campaign | CampaignRef) -> dict[str, str]:
     """A campaign named on an item."""
     return {"slug": campaign.slug, "name": campaign.name}
 
@@ -96,10 +98,14 @@ def file_json(media: MediaFile) -> dict[str, Any]:
 
 def thumb_url(item: Item) -> str | None:
     """The first file's thumbnail, if it has one."""
-    for media in item.files:
-        if media.thumb_key:
-            return url_for("api.download", file_id=media.id, rendition="thumb", _external=True)
-    return None
+    return file_thumb_url(next((m.id for m in item.files if m.thumb_key), None))
+
+
+def file_thumb_url(file_id: int | None) -> str | None:
+    """The download URL of a file's thumbnail (None for no file)."""
+    if file_id is None:
+        return None
+    return url_for("api.download", file_id=file_id, rendition="thumb", _external=True)
 
 
 def item_summary(item: Item) -> dict[str, Any]:

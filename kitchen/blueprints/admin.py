@@ -21,7 +21,6 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.admin import CampaignForm, OrgForm, UserForm, org_kind_choices, role_choices
-from kitchen.models import utcnow
 from kitchen.services import accounts, audit, campaigns, indexing, jobs
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
@@ -190,4 +189,4 @@ def search_status() -> ResponseReturnValue:
         count = jobs.retry_failed()
         flash(_("%(n)d failed jobs will be tried again now.", n=count), "success")
         return redirect(url_for("admin.search_status"))
-    return render_template("admin/search.html", status=indexing.status(), now=utcnow())
+    return render_template("admin/search.html", status=indexing.status())

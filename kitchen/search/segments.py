@@ -5,7 +5,8 @@ Whoosh's own writer pushes every posting through a sorting pool, a pickled run f
 occurrences of a batch of documents as numpy arrays (code, docnum, offset), groups them by one
 stable sort, and keeps per-term chunks; Latin words and rjieba words, a few hundred per story, are
 appended per term in Python. `finish` writes each term's blocks in one go through the array codec.
-The files are ordinary Whoosh segments: Whoosh reads, merges and deletes from them as usual.
+The files are ordinary Whoosh segments, which Whoosh reads as usual; kitchen.search.writing
+commits, deletes from and merges them.
 """
 
 from __future__ import annotations

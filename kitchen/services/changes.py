@@ -51,10 +51,6 @@ def record_changes(session: Session, _flush_context: object) -> None:
             campaigns.add(obj.id)
         elif isinstance(obj, Organization) and dirty and _changed(obj, only=ORG_ATTRIBUTES_SEEN):
             organizations.add(obj.id)
-    if campaigns or organizations or _names_changed(session):
-        from kitchen.services import names
-
-        names.forget()
     items.discard(None)  # type: ignore[arg-type]
     if not (items or campaigns or organizations):
         return
@@ -69,13 +65,6 @@ def record_changes(session: Session, _flush_context: object) -> None:
     if organizations:
         members = select(Item.id).where(Item.organization_id.in_(organizations))
         connection.execute(_insert_from(members, now))
-
-
-def _names_changed(session: Session) -> bool:
-    """A campaign or organisation created or deleted: labels must be read again."""
-    return any(
-        isinstance(obj, Campaign | Organization) for obj in chain(session.new, session.deleted)
-    )
 
 
 def _changed(

@@ -44,6 +44,11 @@ class QueueStats:
     failing: int
     gave_up: int
 
+    @property
+    def oldest_age(self) -> timedelta | None:
+        """How long the oldest waiting job has waited."""
+        return None if self.oldest is None else utcnow() - self.oldest
+
 
 def enqueue(kind: JobKind, target_id: int) -> None:
     """Record a job in the current transaction (committed, or rolled back, with the change)."""
@@ -58,21 +63,31 @@ def enqueue_many(kind: JobKind, target_ids: Iterable[int]) -> int:
     return len(rows)
 
 
-def claim(kind: JobKind, limit: int) -> list[Job]:
+@dataclass(frozen=True)
+class Claimed:
+    """A job taken for a batch: plain values, not a row object, because another drainer may
+    delete the row meanwhile (on SQLite two can take the same rows) and that is no error."""
+
+    id: int
+    target_id: int
+    attempts: int
+
+
+def claim(kind: JobKind, limit: int) -> list[Claimed]:
     """Due jobs of a kind, oldest first. On PostgreSQL they stay locked (SKIP LOCKED) until the
     transaction ends, so several workers share the queue; on SQLite one worker runs."""
     query = (
-        select(Job)
+        select(Job.id, Job.target_id, Job.attempts)
         .where(Job.kind == kind.value, Job.gave_up.is_(False), Job.run_after <= utcnow())
         .order_by(Job.id)
         .limit(limit)
     )
     if not is_sqlite():
         query = query.with_for_update(skip_locked=True)
-    return list(db.session.scalars(query))
+    return [Claimed(*row) for row in db.session.execute(query)]
 
 
-def settle(jobs: list[Job], outcome: Outcome) -> None:
+def settle(jobs: list[Claimed], outcome: Outcome) -> None:
     """Delete the jobs whose target is done; reschedule or retire the others (no commit)."""
     done = [j.id for j in jobs if j.target_id in outcome.done]
     if done:
@@ -84,13 +99,13 @@ def settle(jobs: list[Job], outcome: Outcome) -> None:
             _record_failure(job, outcome.failed[job.target_id], give_up=False)
 
 
-def fail_all(jobs: list[Job], error: str) -> None:
+def fail_all(jobs: list[Claimed], error: str) -> None:
     """Reschedule every job of a batch whose handler broke down (no commit)."""
     for job in jobs:
         _record_failure(job, error, give_up=False)
 
 
-def _record_failure(job: Job, error: str, give_up: bool) -> None:
+def _record_failure(job: Claimed, error: str, give_up: bool) -> None:
     attempts = job.attempts + 1
     delay = min(2**attempts, MAX_BACKOFF_SECONDS) * (0.75 + random.random() / 2)
     db.session.execute(
@@ -146,11 +161,3 @@ def retry_failed() -> int:
     )
     db.session.commit()
     return result.rowcount or 0
-
-
-def pending(kind: JobKind, target_id: int) -> bool:
-    """Tell whether a job for this target is waiting."""
-    query = select(Job.id).where(
-        Job.kind == kind.value, Job.target_id == target_id, Job.gave_up.is_(False)
-    )
-    return db.session.scalar(query.limit(1)) is not None

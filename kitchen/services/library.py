@@ -96,8 +96,8 @@ def search(
     authorize(user, Action.SEARCH)
     filters = {"campaign": campaign, "kind": kind, "org": org, "year": year, "status": status}
     raw = indexing.service().search(_query(user, text, filters, sort, page, per_page))
-    labels = names.names()
     states = _states([hit.id for hit in raw.hits])
+    labels = names.names(org for _status, org in states.values())
     hits = [
         _row(hit, states[hit.id], labels)
         for hit in raw.hits

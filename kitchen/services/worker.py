@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kitchen.extensions import db
-from kitchen.models import Job, JobKind
+from kitchen.models import JobKind
 from kitchen.services import indexing, jobs, notifications, uploads
 
 log = logging.getLogger("kitchen.worker")
@@ -63,7 +63,6 @@ def run_batch(kind: JobKind) -> int:
     except Exception as exc:  # the handler broke down: the whole batch waits for a retry
         log.exception("%s jobs failed", kind.value)
         db.session.rollback()
-        claimed = _reload(claimed)
         jobs.fail_all(claimed, f"{type(exc).__name__}: {exc}")
         db.session.commit()
         return 0
@@ -73,12 +72,9 @@ def run_batch(kind: JobKind) -> int:
     return sum(1 for job in claimed if job.target_id in outcome.done)
 
 
-def _reload(claimed: list[Job]) -> list[Job]:
-    ids = [job.id for job in claimed]
-    return list(db.session.scalars(db.select(Job).where(Job.id.in_(ids))))
-
-
-def _give_up_on_exhausted(claimed: list[Job], outcome: jobs.Outcome, handler: Handler) -> None:
+def _give_up_on_exhausted(
+    claimed: list[jobs.Claimed], outcome: jobs.Outcome, handler: Handler
+) -> None:
     """A target that failed its last allowed attempt is given up (and stays listed)."""
     if handler.max_attempts is None:
         return
