@@ -11,6 +11,7 @@ from typing import Any
 BASE_DIR = Path(__file__).resolve().parent
 
 MB = 1024 * 1024
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ConfigError(RuntimeError):
@@ -48,11 +49,19 @@ class Config:
     MAX_VIDEO_BYTES: int = 2048 * MB
     MAX_DOCUMENT_BYTES: int = 100 * MB
     MAX_CONTENT_LENGTH: int | None = 2048 * MB + MB
-    MAX_IMAGE_PIXELS: int = 100_000_000
+    # Every request body but an upload's (forms and JSON); uploads: their kind's file limit.
+    MAX_FORM_BYTES: int = 4 * MB
+    MAX_FORM_MEMORY_SIZE: int = 4 * MB
+    MAX_IMAGE_PIXELS: int = 40_000_000
+    TRUSTED_PROXIES: int = 0
+    SESSION_LIFETIME_HOURS: int = 7 * 24
     SMTP_HOST: str = ""
     SMTP_PORT: int = 25
     MAIL_FROM: str = "kitchen@localhost"
-    BASE_URL: str = "http://127.0.0.1:5000"  # links in e-mail, which the worker sends
+    # The public address (https://kitchen.example.org). Absolute links (the API's, feeds', and
+    # those in e-mail, which the worker sends) use it; unset, pages use the request's host
+    # and e-mail uses DEFAULT_BASE_URL.
+    BASE_URL: str = ""
     LOG_LEVEL: str = "INFO"
 
     def load(self, environ: dict[str, str] | None = None) -> Config:
@@ -69,7 +78,14 @@ class Config:
         self.MAIL_FROM = env.get("KITCHEN_MAIL_FROM", self.MAIL_FROM)
         self.BASE_URL = env.get("KITCHEN_BASE_URL", self.BASE_URL).rstrip("/")
         self.LOG_LEVEL = env.get("KITCHEN_LOG_LEVEL", self.LOG_LEVEL)
-        for name in ("MAX_IMAGE_BYTES", "MAX_VIDEO_BYTES", "MAX_DOCUMENT_BYTES"):
+        for name in (
+            "MAX_IMAGE_BYTES",
+            "MAX_VIDEO_BYTES",
+            "MAX_DOCUMENT_BYTES",
+            "MAX_IMAGE_PIXELS",
+            "TRUSTED_PROXIES",
+            "SESSION_LIFETIME_HOURS",
+        ):
             value = env.get(f"KITCHEN_{name}")
             if value:
                 setattr(self, name, int(value))

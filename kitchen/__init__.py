@@ -20,7 +20,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     )
     _configure(app, config)
 
-    from kitchen import cli, database, i18n, logs, navigation, security
+    from kitchen import cli, database, i18n, inputs, logs, navigation, security
     from kitchen.blueprints import register_blueprints
     from kitchen.blueprints.errors import register_error_handlers
     from kitchen.extensions import bootstrap, csrf, db, migrate
@@ -33,6 +33,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     names.init_app(app)
     indexing.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    inputs.init_app(app)  # before CSRF, which reads the form: limits and cleaning come first
     csrf.init_app(app)
     bootstrap.init_app(app)
     i18n.init_app(app)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from kitchen.api import bp
 from kitchen.api.openapi_components import PARAMETERS, RESPONSES
 from kitchen.api.openapi_paths import paths
 from kitchen.api.openapi_schemas import SCHEMAS
+from kitchen.security import external_url
 
 DESCRIPTION = """\
 The central kitchen's library for partner platforms and member organisations: the same
@@ -49,4 +50,4 @@ def document(server_url: str) -> dict[str, Any]:
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     """The OpenAPI 3.1 description of this API (no token needed)."""
-    return jsonify(document(request.url_root.rstrip("/") + bp.url_prefix))
+    return jsonify(document(external_url("api.openapi").rsplit("/", 1)[0]))

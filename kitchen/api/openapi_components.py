@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from kitchen.api.openapi_schemas import MAX_ID, Schema, enum, ref
+from kitchen.api.openapi_schemas import Schema, enum, ref
+from kitchen.inputs import MAX_ID
 from kitchen.models import ItemKind
 
 ERRORS = {
-    400: ("BadRequest", "The request is malformed (not JSON, no file, or a missing CSRF token)."),
+    400: (
+        "BadRequest",
+        "The request is malformed (not JSON, no file, a control character in the address, "
+        "or a missing CSRF token).",
+    ),
     401: ("Unauthorized", "No token, or an unknown or revoked one, or a disabled account."),
     403: ("Forbidden", "The caller's role may not do this."),
     404: ("NotFound", "It does not exist, or is outside the caller's scope."),

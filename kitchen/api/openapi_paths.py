@@ -8,7 +8,7 @@ from kitchen.api.openapi_components import errors
 from kitchen.api.openapi_schemas import Schema, enum, ref
 from kitchen.models import ItemStatus
 
-READ = (401, 429)
+READ = (400, 401, 429)  # 400: a control character in the address
 WRITE = (400, 401, 403, 404, 429)  # 400: a cookie-authenticated call without its CSRF token
 
 

@@ -9,7 +9,6 @@ from kitchen.models import ItemKind, ItemStatus, OrgKind, Role, Urgency, UsageTe
 from kitchen.services import workflow
 
 Schema = dict[str, Any]
-MAX_ID = 2**31 - 1
 DECISIONS = list(workflow.DECISIONS)
 
 

@@ -13,12 +13,13 @@ from typing import Any
 from flask import request
 from flask_babel import lazy_gettext as _l
 
+from kitchen.inputs import MAX_ID
 from kitchen.models import Item
+from kitchen.services import validation
 from kitchen.services.curation import Corrections
 from kitchen.services.errors import DomainError, ValidationError
 from kitchen.services.submission import ItemData
 
-MAX_INT = 2**31 - 1
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 # JSON field -> ItemData attribute, for the text fields of an item.
@@ -54,19 +55,12 @@ def json_object(allowed: frozenset[str]) -> dict[str, Any]:
     return data
 
 
-def _clean_text(value: str, field: str) -> str:
-    """Text without NUL characters, which no database column can hold."""
-    if "\x00" in value:
-        raise ValidationError(_l("The text contains characters that are not allowed."), field=field)
-    return value
-
-
 def text(data: dict[str, Any], field: str) -> str:
     """A string field."""
     value = data[field]
     if not isinstance(value, str):
         raise ValidationError(_l("Please give text."), field=field)
-    return _clean_text(value, field)
+    return validation.clean(value)
 
 
 def texts(data: dict[str, Any], field: str) -> list[str]:
@@ -74,7 +68,7 @@ def texts(data: dict[str, Any], field: str) -> list[str]:
     value = data[field]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValidationError(_l("Please give a list of texts."), field=field)
-    return [_clean_text(v, field).strip() for v in value if v.strip()]
+    return [validation.clean(v).strip() for v in value if v.strip()]
 
 
 def flag(data: dict[str, Any], field: str) -> bool:
@@ -166,10 +160,10 @@ def corrections(data: dict[str, Any], item: Item) -> Corrections:
 def query_text(name: str) -> str | None:
     """A query parameter's text, or None when absent or empty."""
     value = request.args.get(name, "").strip()
-    return _clean_text(value, name)[:500] if value else None
+    return value[:500] if value else None
 
 
-def query_int(name: str, default: int | None = None, *, maximum: int = MAX_INT) -> int | None:
+def query_int(name: str, default: int | None = None, *, maximum: int = MAX_ID) -> int | None:
     """A positive whole-number query parameter, at most `maximum`."""
     raw = request.args.get(name, "").strip()
     if not raw:

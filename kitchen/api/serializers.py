@@ -6,9 +6,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from flask import url_for
-
 from kitchen.models import Campaign, Item, MediaFile, Organization, User
+from kitchen.security import external_url
 from kitchen.services.items import Page
 from kitchen.services.library import CampaignRef
 from kitchen.services.names import OrgRef
@@ -71,10 +70,7 @@ def campaign_ref(campaign: Campaign | CampaignRef) -> dict[str, str]:
 def rendition_urls(media: MediaFile) -> dict[str, str]:
     """Absolute download URLs of the file's original and of each rendition it has."""
     names = ["original", *(name for name, key in RENDITION_KEYS.items() if getattr(media, key))]
-    return {
-        name: url_for("api.download", file_id=media.id, rendition=name, _external=True)
-        for name in names
-    }
+    return {name: external_url("api.download", file_id=media.id, rendition=name) for name in names}
 
 
 def file_json(media: MediaFile) -> dict[str, Any]:
@@ -105,7 +101,7 @@ def file_thumb_url(file_id: int | None) -> str | None:
     """The download URL of a file's thumbnail (None for no file)."""
     if file_id is None:
         return None
-    return url_for("api.download", file_id=file_id, rendition="thumb", _external=True)
+    return external_url("api.download", file_id=file_id, rendition="thumb")
 
 
 def item_summary(item: Item) -> dict[str, Any]:
@@ -121,7 +117,7 @@ def item_summary(item: Item) -> dict[str, Any]:
         "featured": item.featured,
         "updated_at": when(item.updated_at),
         "thumb_url": thumb_url(item),
-        "url": url_for("api.get_item", item_id=item.id, _external=True),
+        "url": external_url("api.get_item", item_id=item.id),
     }
 
 

@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.admin import CampaignForm, OrgForm, UserForm, org_kind_choices, role_choices
+from kitchen.inputs import page_number, record_id
 from kitchen.services import accounts, audit, campaigns, indexing, jobs
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
@@ -148,7 +149,7 @@ def _audit_filter() -> audit.AuditFilter:
 
     return audit.AuditFilter(
         actor=request.args.get("actor") or None,
-        item_id=request.args.get("item", type=int),
+        item_id=request.args.get("item", type=record_id),
         action=request.args.get("action") or None,
         since=day("since"),
         until=day("until"),
@@ -159,7 +160,7 @@ def _audit_filter() -> audit.AuditFilter:
 @requires(Action.VIEW_AUDIT)
 def audit_log() -> ResponseReturnValue:
     """Every recorded change, filterable by actor, item, action and date."""
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=page_number))
     events, total = audit.list_events(_audit_filter(), page=page)
     return render_template(
         "admin/audit.html",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,7 +19,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from kitchen.blueprints.guards import form_errors
 from kitchen.forms.auth import LoginForm, PasswordForm
-from kitchen.services import accounts
+from kitchen.inputs import safe_target
+from kitchen.security import (
+    SESSION_KEY,
+    client_address,
+    device_client,
+    remember_device,
+)
+from kitchen.services import accounts, sessions
 from kitchen.services.errors import RateLimited, ValidationError
 
 bp = Blueprint("auth", __name__)
@@ -28,11 +34,7 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only redirect to a path on this site after signing in."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.home")
+    return safe_target(target, url_for("main.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,21 +45,27 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        email = form.email.data or ""
+        device = device_client(email)
         try:
-            user = accounts.authenticate(
-                form.email.data or "", form.password.data or "", request.remote_addr or ""
-            )
+            user = accounts.authenticate(email, form.password.data or "", client_address(), device)
         except RateLimited as exc:
             form.form_errors.append(str(exc.message))
-            status = 429
+            response = make_response(render_template("auth/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         except ValidationError as exc:
             form.form_errors.append(str(exc.message))
             status = 401
         else:
             session.clear()
             login_user(user)
+            session[SESSION_KEY] = sessions.start(user)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            if device is None:
+                remember_device(response, user)
+            return response
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
@@ -68,6 +76,7 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """Sign out."""
     locale = session.get("locale")
+    sessions.end(session.get(SESSION_KEY))
     logout_user()
     session.clear()
     if locale:
@@ -83,7 +92,12 @@ def change_password() -> ResponseReturnValue:
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_own_password(current_user, form.current.data or "", form.new.data or "")
+            accounts.change_own_password(
+                current_user,
+                form.current.data or "",
+                form.new.data or "",
+                keep_session=session.get(SESSION_KEY),
+            )
         except ValidationError as exc:
             form_errors(form, exc)
         else:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from kitchen.blueprints.guards import requires
+from kitchen.inputs import page_number
 from kitchen.models import ItemStatus
+from kitchen.security import external_url
 from kitchen.services import campaigns, feeds, items
 from kitchen.services.access import Action
 from kitchen.services.items import ItemFilter
@@ -34,7 +36,7 @@ def show(slug: str) -> ResponseReturnValue:
     page = items.list_items(
         current_user,
         ItemFilter(status=ItemStatus.APPROVED.value, campaign=slug),
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=page_number),
     )
     return render_template(
         "campaigns/show.html", campaign=campaign, page=page, answers=campaigns.answers(campaign)
@@ -49,8 +51,8 @@ def feed(slug: str) -> ResponseReturnValue:
     body = feeds.atom(
         campaign,
         feeds.latest_for(campaign),
-        self_url=url_for("campaigns.feed", slug=slug, _external=True),
-        page_url=url_for("campaigns.show", slug=slug, _external=True),
-        item_url=lambda item: url_for("items.show", item_id=item.id, _external=True),
+        self_url=external_url("campaigns.feed", slug=slug),
+        page_url=external_url("campaigns.show", slug=slug),
+        item_url=lambda item: external_url("items.show", item_id=item.id),
     )
     return Response(body, mimetype="application/atom+xml")

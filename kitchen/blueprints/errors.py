@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from kitchen.extensions import db
-from kitchen.services.errors import DomainError
+from kitchen.inputs import too_large_message
+from kitchen.services.errors import DomainError, RateLimited
 
 log = logging.getLogger("kitchen.errors")
 
@@ -62,7 +63,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> ResponseReturnValue:
         db.session.rollback()
-        return error_response(exc.status, exc.code, str(exc.message), exc.field)
+        response = make_response(error_response(exc.status, exc.code, str(exc.message), exc.field))
+        if isinstance(exc, RateLimited) and exc.retry_after:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> ResponseReturnValue:
@@ -73,6 +77,8 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
         message = _messages().get(status, exc.description or "")
+        if status == 413:
+            message = too_large_message() or message
         code = (exc.name or "error").lower().replace(" ", "_")
         return error_response(status, code, message)
 

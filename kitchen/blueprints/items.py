@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from kitchen.blueprints.guards import requires
+from kitchen.inputs import page_number, record_id
 from kitchen.models import ItemKind, ItemStatus
 from kitchen.services import (
     access,
@@ -32,11 +33,11 @@ def index() -> ResponseReturnValue:
     flt = ItemFilter(
         status=request.args.get("status") or None,
         kind=request.args.get("kind") or None,
-        organization_id=request.args.get("org", type=int),
+        organization_id=request.args.get("org", type=record_id),
         campaign=request.args.get("campaign") or None,
         mine=request.args.get("mine") == "1",
     )
-    page = items.list_items(current_user, flt, page=request.args.get("page", 1, type=int))
+    page = items.list_items(current_user, flt, page=request.args.get("page", 1, type=page_number))
     return render_template(
         "items/index.html",
         page=page,
@@ -60,6 +61,6 @@ def show(item_id: int) -> ResponseReturnValue:
         item=item,
         history=reviews.history(item) if in_house else [],
         moves=[m.value for m in workflow.allowed_moves(current_user, item)],
-        duplicates=uploads.duplicate_counts(item) if in_house else {},
+        duplicates=uploads.duplicate_counts(current_user, item) if in_house else {},
         missing=submission.missing_for_submission(item) if item.is_editable else [],
     )

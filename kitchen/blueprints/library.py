@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from kitchen.blueprints.guards import requires
+from kitchen.inputs import page_number, record_id, safe_target
 from kitchen.services import access, items, library, selections
 from kitchen.services.access import Action
 
@@ -36,11 +37,11 @@ def search() -> ResponseReturnValue:
         text,
         campaign=args.get("campaign") or None,
         kind=args.get("kind") or None,
-        org=args.get("org", type=int),
+        org=args.get("org", type=record_id),
         year=args.get("year", type=int),
         status=args.get("status") or None,
         sort=args.get("sort", "relevance"),
-        page=args.get("page", 1, type=int),
+        page=args.get("page", 1, type=page_number),
     )
     filtered = any(args.get(name) for name in FILTERS)
     return render_template(
@@ -65,7 +66,7 @@ def selection() -> ResponseReturnValue:
 @requires(Action.SEARCH)
 def change_selection() -> ResponseReturnValue:
     """Add an item, remove one, or empty the selection."""
-    item_id = request.form.get("item_id", type=int)
+    item_id = request.form.get("item_id", type=record_id)
     action = request.form.get("action")
     if action == "add" and item_id:
         selections.add(current_user, items.get_item(current_user, item_id))
@@ -76,10 +77,7 @@ def change_selection() -> ResponseReturnValue:
     elif action == "clear":
         selections.clear(current_user)
         flash(_("Your selection is empty now."), "success")
-    back = request.form.get("next", "")
-    if back.startswith("/") and not back.startswith("//"):
-        return redirect(back)
-    return redirect(url_for("library.selection"))
+    return redirect(safe_target(request.form.get("next"), url_for("library.selection")))
 
 
 @bp.get("/selection.zip")

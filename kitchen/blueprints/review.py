@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.review import ReviewForm
+from kitchen.inputs import record_id, record_ids
 from kitchen.models import ItemKind
 from kitchen.services import accounts, campaigns, curation, items, reviews, uploads, workflow
 from kitchen.services.access import Action
@@ -23,7 +24,7 @@ def queue() -> ResponseReturnValue:
     """Submitted items, oldest first, with counts, filters and duplicate flags."""
     flt = curation.QueueFilter(
         kind=request.args.get("kind") or None,
-        organization_id=request.args.get("org", type=int),
+        organization_id=request.args.get("org", type=record_id),
         campaign=request.args.get("campaign") or None,
         claimed=request.args.get("claimed") or None,
     )
@@ -94,7 +95,7 @@ def item(item_id: int) -> ResponseReturnValue:
         form=form,
         history=reviews.history(target),
         moves=[m.value for m in workflow.allowed_moves(current_user, target)],
-        duplicates=uploads.duplicate_counts(target),
+        duplicates=uploads.duplicate_counts(current_user, target),
     ), status
 
 
@@ -126,7 +127,7 @@ def release(item_id: int) -> ResponseReturnValue:
 @requires(Action.REVIEW)
 def bulk() -> ResponseReturnValue:
     """Approve or tag several items from the queue, each through the same guard."""
-    ids = [int(v) for v in request.form.getlist("item_id") if v.isdigit()]
+    ids = record_ids(request.form.getlist("item_id"))
     action = request.form.get("action")
     try:
         if action == "approve":

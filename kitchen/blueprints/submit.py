@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.submit import ItemForm
+from kitchen.inputs import page_number
 from kitchen.models import Item, ItemKind, ItemStatus
 from kitchen.services import campaigns, items, reviews, submission, uploads
 from kitchen.services.access import Action
@@ -57,7 +58,7 @@ def index() -> ResponseReturnValue:
     flt = ItemFilter(
         status=request.args.get("status") or None, kind=request.args.get("kind") or None, mine=True
     )
-    page = items.list_items(current_user, flt, page=request.args.get("page", 1, type=int))
+    page = items.list_items(current_user, flt, page=request.args.get("page", 1, type=page_number))
     return render_template(
         "submit/index.html",
         page=page,
@@ -120,7 +121,7 @@ def edit(item_id: int) -> ResponseReturnValue:
         kind=item.kind,
         item=item,
         missing=submission.missing_for_submission(item),
-        duplicates=uploads.duplicate_counts(item),
+        duplicates=uploads.duplicate_counts(current_user, item),
         accept=uploads.accept_attribute(item.kind),
         limits_text=uploads.limits_text(item.kind),
         comments=reviews.history(item),
@@ -163,6 +164,12 @@ def _wants_json() -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest" or request.is_json
 
 
+def _named(dups: list[uploads.Duplicate]) -> list[int | None]:
+    """Visible duplicates by id; any the user may not see, once, as None."""
+    named: list[int | None] = [d.item_id for d in dups if d.visible]
+    return named + ([None] if any(not d.visible for d in dups) else [])
+
+
 def _file_json(media) -> dict[str, object]:
     """What the upload page shows for a stored file, with its card rendered as on the page."""
     dups = uploads.duplicates_of(current_user, media)
@@ -173,7 +180,7 @@ def _file_json(media) -> dict[str, object]:
             "submit/_file_card.html",
             media=media,
             item=item,
-            duplicates={media.id: [d.item_id for d in dups]},
+            duplicates={media.id: _named(dups)},
         ),
         "missing": _("Still needed before submitting: %(what)s.", what="、".join(still))
         if still
@@ -189,11 +196,13 @@ def _file_json(media) -> dict[str, object]:
         "duplicates": [
             {
                 "item_id": d.item_id,
-                "title": d.title if d.visible else None,
-                "url": url_for("items.show", item_id=d.item_id) if d.visible else None,
+                "title": d.title,
+                "url": url_for("items.show", item_id=d.item_id),
             }
             for d in dups
+            if d.visible
         ],
+        "already_in_library": any(not d.visible for d in dups),
     }
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from kitchen.blueprints.guards import form_errors
 from kitchen.forms.tokens import TokenForm
+from kitchen.security import external_url
 from kitchen.services import tokens
 from kitchen.services.errors import ValidationError
 
@@ -22,7 +23,7 @@ def _page(form: TokenForm, new_token: str | None = None, status: int = 200) -> R
         form=form,
         tokens=tokens.list_tokens(current_user),
         new_token=new_token,
-        api_base=url_for("api.openapi", _external=True).rsplit("/", 1)[0],
+        api_base=external_url("api.openapi").rsplit("/", 1)[0],
     ), status
 
 

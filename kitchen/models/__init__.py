@@ -18,7 +18,7 @@ from kitchen.models.notification import Notification
 from kitchen.models.organization import Organization
 from kitchen.models.review import AuditEvent, Review
 from kitchen.models.token import ApiToken
-from kitchen.models.user import LoginAttempt, User
+from kitchen.models.user import LoginAttempt, User, UserSession
 
 __all__ = [
     "ApiToken",
@@ -42,6 +42,7 @@ __all__ = [
     "Urgency",
     "UsageTerms",
     "User",
+    "UserSession",
     "item_campaign",
     "utcnow",
 ]

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kitchen.extensions import db
-from kitchen.models import LoginAttempt, Organization, OrgKind, Role, User, utcnow
-from kitchen.services import audit, validation
+from kitchen.models import Organization, OrgKind, Role, User, utcnow
+from kitchen.services import audit, sessions, throttle, validation
 from kitchen.services.errors import Conflict, NotFound, RateLimited, ValidationError
 
 NEEDS_ORGANIZATION = frozenset({Role.CONTRIBUTOR, Role.JOURNALIST})
@@ -77,6 +76,9 @@ def save_org(data: OrgData, actor: User | None, org: Organization | None = None)
     if clash is not None and clash is not org:
         raise Conflict(_l("An organisation with this name already exists."), field="name")
     created = org is None
+    if org is not None and not data.active:
+        for member in db.session.scalars(select(User).where(User.organization_id == org.id)):
+            sessions.end_all(member)
     org = org or Organization(name=name, kind=kind)
     org.name, org.kind, org.region, org.active = name, kind, region, data.active
     db.session.add(org)
@@ -127,11 +129,19 @@ def _checked_user_fields(data: UserData, user: User | None) -> tuple[str, str, R
 
 
 def save_user(data: UserData, actor: User | None, user: User | None = None) -> User:
-    """Create a user (a password is required), or update one."""
+    """Create a user (a password is required), or update one.
+
+    A new password, another role or organisation, or disabling the account ends the user's
+    sessions.
+    """
     email, name, role, org_id = _checked_user_fields(data, user)
     created = user is None
     if created or data.password:
         password = validation.password(data.password)
+    if user is not None and (
+        data.password or role != user.role or org_id != user.organization_id or not data.active
+    ):
+        sessions.end_all(user)
     user = user or User(email=email, display_name=name, role=role, password_hash="")
     if created or data.password:
         user.password_hash = _hash(password)
@@ -156,18 +166,23 @@ def save_user(data: UserData, actor: User | None, user: User | None = None) -> U
     return user
 
 
-def set_password(user: User, new_password: str, actor: User | None) -> None:
-    """Set a user's password (an admin reset, or the CLI)."""
+def set_password(
+    user: User, new_password: str, actor: User | None, keep_session: str | None = None
+) -> None:
+    """Set a user's password (an admin reset, or the CLI); every other session ends."""
     user.password_hash = _hash(validation.password(new_password))
+    sessions.end_all(user, keep=keep_session)
     audit.record(actor, "user.set_password", "user", user.id)
     db.session.commit()
 
 
-def change_own_password(user: User, current: str, new_password: str) -> None:
-    """A user changes their own password, proving they know the current one."""
+def change_own_password(
+    user: User, current: str, new_password: str, keep_session: str | None = None
+) -> None:
+    """A user changes their own password, proving the current one; their other sessions end."""
     if not check_password_hash(user.password_hash, current or ""):
         raise ValidationError(_l("The current password is not correct."), field="current")
-    set_password(user, new_password, user)
+    set_password(user, new_password, user, keep_session)
 
 
 def set_locale(user: User, locale: str) -> None:
@@ -176,41 +191,39 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
-def _recent_failures(column: object, value: str) -> int:
-    """Failed sign-ins for this account or address inside the window."""
-    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    query = select(func.count(LoginAttempt.id)).where(column == value)  # type: ignore[operator]
-    return db.session.scalar(query.where(LoginAttempt.created_at >= since)) or 0
+def wait_message(seconds: int) -> object:
+    """ "Please wait", in seconds or minutes as suits the wait."""
+    if seconds < 120:
+        return _l("Too many failed sign-ins. Please wait %(n)d seconds and try again.", n=seconds)
+    return _l(
+        "Too many failed sign-ins. Please wait %(n)d minutes and try again.", n=(seconds + 59) // 60
+    )
 
 
-def _check_rate(email: str, address: str) -> None:
-    """Refuse further attempts once an account or an address has failed too often."""
-    cfg = current_app.config
-    if (
-        _recent_failures(LoginAttempt.email, email) >= cfg["LOGIN_MAX_FAILURES"]
-        or _recent_failures(LoginAttempt.address, address) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
-        minutes = max(1, cfg["LOGIN_WINDOW_SECONDS"] // 60)
-        raise RateLimited(
-            _l("Too many failed sign-ins. Please wait %(n)d minutes and try again.", n=minutes)
-        )
+def authenticate(email: str, password: str, address: str, device: str | None = None) -> User:
+    """Check the credentials; failures slow down this client (see `services.throttle`).
 
-
-def authenticate(email: str, password: str, address: str) -> User:
-    """Check the credentials, with rate limiting per account and per address."""
+    The client is `device`, the browser's device cookie for this account when it holds one,
+    else the address.
+    """
     email = (email or "").strip().lower()[:254]
-    address = (address or "unknown")[:64]
-    _check_rate(email, address)
+    client = throttle.client_key(device or address)
+    cfg = current_app.config
+    wait = throttle.longest_wait(
+        throttle.Scope(client, cfg["LOGIN_MAX_FAILURES"], email=email),
+        throttle.Scope(client, cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+    )
+    if wait:
+        raise RateLimited(wait_message(wait), retry_after=wait)
     user = find_user(email) if email else None
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
     if user is None or not valid:
-        db.session.add(LoginAttempt(email=email, address=address))
-        db.session.commit()
+        throttle.record_failure(email, client)
         raise ValidationError(_l("Wrong e-mail address or password."))
     if not user.is_active:
         raise ValidationError(_l("This account is disabled. Please contact an administrator."))
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    throttle.forget(email, client)
     user.last_login_at = utcnow()
-    audit.record(user, "user.login", "user", user.id, {"address": address})
+    audit.record(user, "user.login", "user", user.id, {"address": address[:64]})
     db.session.commit()
     return user

@@ -77,7 +77,11 @@ class InvalidFile(DomainError):
 
 
 class RateLimited(DomainError):
-    """Too many attempts in a short time."""
+    """Too many attempts in a short time; `retry_after` seconds until the next may be tried."""
 
     status = 429
     code = "rate_limited"
+
+    def __init__(self, message: object | None = None, *, retry_after: int = 0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, ItemStatus, utcnow
+from kitchen.services import validation
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -27,7 +28,7 @@ def latest_for(campaign: Campaign, limit: int = 50) -> list[Item]:
 
 def _text(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-    element.text = value
+    element.text = validation.clean(value)  # XML 1.0 has no place for control characters
     return element
 
 

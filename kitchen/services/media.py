@@ -30,6 +30,7 @@ __all__ = [
     "Inspection",
     "MediaType",
     "Rendition",
+    "extension_of",
     "inspect_file",
     "make_image_renditions",
     "make_renditions",
@@ -91,6 +92,14 @@ FORMATS: tuple[FileFormat, ...] = (
 )
 FORMAT_BY_MIME = {file_format.mime: file_format for file_format in FORMATS}
 FORMAT_BY_EXTENSION = {file_format.extension: file_format for file_format in FORMATS}
+
+
+def extension_of(mime: str) -> str:
+    """The stored extension of an accepted MIME type ("" for one we do not know)."""
+    file_format = FORMAT_BY_MIME.get(mime)
+    return file_format.extension if file_format else ""
+
+
 # filetype names an animated PNG apart; it is still a PNG to Pillow and to browsers.
 SNIFF_ALIASES = {"image/apng": "image/png"}
 # filetype reports an Office file as a plain zip when its parts come in an unusual order.

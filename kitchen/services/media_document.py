@@ -17,6 +17,9 @@ PDF_COUNT_LIMIT = 32 * 1024 * 1024
 PDF_PAGE_TOKENS = re.compile(rb"(\d+)\s+\d+\s+obj\b|/Type\s*/Page(?![A-Za-z])")
 CONTENT_TYPES = "[Content_Types].xml"
 CONTENT_TYPES_LIMIT = 1024 * 1024
+# Content types (lower-cased) that carry code: macro-enabled main parts, VBA projects and their
+# signatures, ActiveX controls.
+MACRO_CONTENT_TYPES = (b"macroenabled", b"vbaproject", b"vbasignature", b"activex")
 # Extension → (folder of the main part, content type of the main part).
 OFFICE_MAIN_PARTS = {
     ".docx": ("word/", b"officedocument.wordprocessingml.document.main+xml"),
@@ -50,6 +53,15 @@ def count_pdf_pages(path: Path) -> int | None:
     return len(pages) or None
 
 
+def _has_macros(content_types: bytes, names: list[str]) -> bool:
+    """Macros show in the content types (a macro-enabled main part, a VBA project or ActiveX
+    part under any name); the usual part name is checked too, in any case."""
+    declared = content_types.lower()
+    if any(marker in declared for marker in MACRO_CONTENT_TYPES):
+        return True
+    return any(name.lower().rsplit("/", 1)[-1].startswith("vbaproject") for name in names)
+
+
 def office_extension(path: Path) -> str | None:
     """Return ".docx", ".xlsx" or ".pptx" for a genuine Office Open XML package, else None."""
     try:
@@ -61,7 +73,7 @@ def office_extension(path: Path) -> str | None:
                 content_types = member.read(CONTENT_TYPES_LIMIT)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
         raise InvalidFile(_l("The document is damaged or incomplete.")) from error
-    if b"macroEnabled" in content_types or any(name.endswith("vbaProject.bin") for name in names):
+    if _has_macros(content_types, names):
         raise InvalidFile(
             _l("Office files with macros are not accepted; save as .docx, .xlsx or .pptx.")
         )

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from flask import current_app, url_for
 from sqlalchemy import bindparam, func, select, update
 
+from config import DEFAULT_BASE_URL
 from kitchen.extensions import db
 from kitchen.models import Item, JobKind, Notification, Review, User, utcnow
 from kitchen.services import jobs
@@ -96,7 +97,9 @@ def _send(note: Notification) -> str | None:
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = user.email
     message["Subject"] = f"[中央厨房] {note.item.title}"
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+    with current_app.test_request_context(
+        base_url=current_app.config["BASE_URL"] or DEFAULT_BASE_URL
+    ):
         link = url_for("items.show", item_id=note.item_id, _external=True)
         status = status_text(note.to_status, user)
     body = f"{note.item.title}\n{status}\n\n{note.comment}\n\n{link}\n"

@@ -13,9 +13,10 @@ from sqlalchemy import delete, func, select
 from kitchen.extensions import db
 from kitchen.labels import label
 from kitchen.models import DownloadEvent, Item, SelectionEntry, User
-from kitchen.services import uploads
+from kitchen.services import filenames, uploads
 from kitchen.services.access import Action, authorize, can_see
 from kitchen.services.errors import NotFound, ValidationError
+from kitchen.services.media import extension_of
 
 MAX_ITEMS = 200
 CHUNK = 1024 * 1024
@@ -94,16 +95,16 @@ class _Pipe(io.RawIOBase):
         return data
 
 
-def credits_text(items: list[Item]) -> str:
-    """credits.txt: every file with its item's credit line and usage terms."""
+def credits_text(items: list[Item], paths: dict[int, list[str]]) -> str:
+    """credits.txt: every file (its path in the ZIP) with its item's credit line and terms."""
     lines = ["中央厨房素材包 · 署名与使用条款 / Credits and usage terms", ""]
     for item in items:
         lines.append(f"【{item.title}】 #{item.id}")
         lines.append(f"署名 Credit: {item.credit_line}")
         lines.append(f"使用条款 Usage: {label(item.usage_terms)}")
         lines.append(f"来源 Source: {item.organization.name}")
-        for media in item.files:
-            lines.append(f"  - {item.id}/{media.original_name}")
+        for path in paths.get(item.id, []):
+            lines.append(f"  - {path}")
         lines.append("")
     return "\n".join(lines)
 
@@ -123,17 +124,18 @@ def zip_stream(user: User) -> Iterator[bytes]:
     items = entries(user)
     if not items:
         raise NotFound(_l("Your selection is empty."))
-    credits = credits_text(items).encode("utf-8")
-    files = [
-        _Entry(
-            item.id,
-            media.id,
-            f"{item.id}-{_safe(item.title)}/{media.original_name}",
-            media.storage_key,
+    files: list[_Entry] = []
+    paths: dict[int, list[str]] = {}
+    for item in items:
+        folder = filenames.portable(f"{item.id}-{item.title}"[:48], fallback=str(item.id))
+        names = filenames.unique(
+            filenames.portable(filenames.with_extension(m.original_name, extension_of(m.mime)))
+            for m in item.files
         )
-        for item in items
-        for media in item.files
-    ]
+        for media, name in zip(item.files, names, strict=True):
+            files.append(_Entry(item.id, media.id, f"{folder}/{name}", media.storage_key))
+            paths.setdefault(item.id, []).append(f"{folder}/{name}")
+    credits = credits_text(items, paths).encode("utf-8")
     return _zip_chunks(user.id, credits, files)
 
 
@@ -164,8 +166,3 @@ def _zip_chunks(user_id: int, credits: bytes, files: list[_Entry]) -> Iterator[b
             )
         )
     db.session.commit()
-
-
-def _safe(title: str) -> str:
-    """A folder name from a title: no slashes, bounded."""
-    return "".join(ch for ch in title if ch not in '/\\:*?"<>|').strip()[:40] or "item"

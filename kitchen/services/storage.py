@@ -195,7 +195,7 @@ def _copy_limited(source: BinaryIO, target: BinaryIO, max_bytes: int | None) -> 
             raise TooLarge(
                 _l(
                     "The file is larger than the limit of %(limit)s MB.",
-                    limit=_megabytes(max_bytes),
+                    limit=megabytes(max_bytes),
                 )
             )
         digest.update(chunk)
@@ -203,6 +203,7 @@ def _copy_limited(source: BinaryIO, target: BinaryIO, max_bytes: int | None) -> 
     return size, digest.hexdigest()
 
 
-def _megabytes(size: int) -> str:
-    megabytes = size / (1024 * 1024)
-    return f"{megabytes:.0f}" if megabytes >= 10 else f"{megabytes:.2g}"
+def megabytes(size: int) -> str:
+    """A size in MB as the limits are shown: whole above 10, two digits below."""
+    value = size / (1024 * 1024)
+    return f"{value:.0f}" if value >= 10 else f"{value:.2g}"

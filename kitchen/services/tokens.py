@@ -8,18 +8,14 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kitchen.extensions import db
-from kitchen.models import ApiToken, LoginAttempt, User, utcnow
-from kitchen.services import audit, validation
+from kitchen.models import ApiToken, User, utcnow
+from kitchen.services import audit, throttle, validation
 from kitchen.services.errors import DomainError, NotFound, RateLimited
 
 PREFIX = "kit_"
-# A failed token is recorded as a failed sign-in under this marker instead of an e-mail address
-# (not a valid one, so it never names an account): an address has one budget of failures,
-# whether it guesses passwords or tokens (LOGIN_MAX_FAILURES_PER_ADDRESS per LOGIN_WINDOW_SECONDS).
-FAILED_TOKEN_MARKER = "api-token"
 # last_used_at is written at most this often, so reading the API does not write on every call.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -86,42 +82,32 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
-def _recent_failures(address: str) -> int:
-    """Failed sign-ins and token attempts from this address inside the login window."""
-    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    query = select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.address == address, LoginAttempt.created_at >= since
-    )
-    return db.session.scalar(query) or 0
-
-
-def _check_rate(address: str) -> None:
-    """Refuse an address that sent too many bad tokens lately, before looking at the token."""
-    cfg = current_app.config
-    if _recent_failures(address) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
-        minutes = max(1, cfg["LOGIN_WINDOW_SECONDS"] // 60)
-        raise RateLimited(
-            _l("Too many invalid API tokens. Please wait %(n)d minutes and try again.", n=minutes)
-        )
-
-
 def authenticate(plain: str, address: str) -> tuple[User, ApiToken]:
-    """The active user and token for a Bearer value; failures are recorded and rate-limited."""
-    address = (address or "unknown")[:64]
-    _check_rate(address)
+    """The active user and token for a Bearer value.
+
+    A valid token is always accepted. Invalid ones are counted per address; past the budget
+    (LOGIN_MAX_FAILURES_PER_ADDRESS per LOGIN_WINDOW_SECONDS) they answer 429 with a growing
+    wait instead of 401, so guessing gets slow and other callers are not affected.
+    """
     token = None
     if plain.startswith(PREFIX) and len(plain) <= 128:
         token = db.session.scalars(
             select(ApiToken).where(ApiToken.token_hash == hash_token(plain))
         ).first()
+    if token is not None and not token.is_revoked and token.user.is_active:
+        now = utcnow()
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+            token.last_used_at = now
+            db.session.commit()
+        return token.user, token
+    client = throttle.client_key(address)
+    budget = current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    wait = throttle.wait_seconds(throttle.Scope(client, budget, email=throttle.TOKEN_MARKER))
+    if wait:
+        raise RateLimited(
+            _l("Too many invalid API tokens. Please wait %(n)d seconds and try again.", n=wait),
+            retry_after=wait,
+        )
     if token is None or token.is_revoked:
-        db.session.add(LoginAttempt(email=FAILED_TOKEN_MARKER, address=address))
-        db.session.commit()
-        raise InvalidToken()
-    if not token.user.is_active:
-        raise InvalidToken()
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        db.session.commit()
-    return token.user, token
+        throttle.record_failure(throttle.TOKEN_MARKER, client)
+    raise InvalidToken()

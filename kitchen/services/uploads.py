@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 
 from kitchen.extensions import db
 from kitchen.models import Item, ItemKind, JobKind, MediaFile, User
-from kitchen.services import audit, jobs
-from kitchen.services.access import Action, authorize, can_see
+from kitchen.services import audit, filenames, jobs
+from kitchen.services.access import Action, authorize, can_see, can_see_state
 from kitchen.services.errors import InvalidFile, NotFound, ValidationError
 from kitchen.services.media import (
     MediaType,
     Rendition,
+    extension_of,
     make_renditions,
     make_video_poster,
     store_upload,
@@ -33,6 +34,8 @@ ACCEPTS: dict[ItemKind, set[MediaType]] = {
     ItemKind.PRODUCT: {MediaType.IMAGE, MediaType.DOCUMENT},
 }
 MAX_FILES_PER_ITEM = 60
+# A multipart upload carries a caption and the part headers around the file.
+FORM_ALLOWANCE = 64 * 1024
 
 
 @dataclass
@@ -57,6 +60,19 @@ def limits() -> dict[MediaType, int]:
         MediaType.VIDEO: cfg["MAX_VIDEO_BYTES"],
         MediaType.DOCUMENT: cfg["MAX_DOCUMENT_BYTES"],
     }
+
+
+def body_limit(item_id: int | None) -> int:
+    """The most an upload to this item may send: its kind's largest file, plus the form around it.
+
+    The limit holds while the body streams, so a larger body stops before it reaches the disk.
+    An item that does not exist gets the smallest limit (its upload answers 404 anyway).
+    """
+    sizes = limits()
+    kind = db.session.scalar(select(Item.kind).where(Item.id == item_id)) if item_id else None
+    allowed = ACCEPTS.get(kind, set()) if kind is not None else set()
+    largest = max((sizes[t] for t in allowed), default=min(sizes.values()))
+    return largest + FORM_ALLOWANCE
 
 
 def clean_name(name: str | None) -> str:
@@ -88,7 +104,7 @@ def add_file(
         media = MediaFile(
             item_id=item.id,
             position=_next_position(item),
-            original_name=clean_name(filename),
+            original_name=filenames.with_extension(clean_name(filename), info.extension),
             storage_key=stored.key,
             media_type=info.media_type.value,
             mime=info.mime,
@@ -225,19 +241,28 @@ def duplicates_of(user: User, media: MediaFile) -> list[Duplicate]:
     return list(seen.values())
 
 
-def duplicate_counts(item: Item) -> dict[int, list[int]]:
-    """For each file of the item, the ids of other items that hold the same bytes."""
+def duplicate_counts(user: User, item: Item) -> dict[int, list[int | None]]:
+    """For each file of the item, the other items holding the same bytes.
+
+    Items the user may not open are not named: they appear once, as None ("already in the
+    library"), so unpublished work of another organisation stays private.
+    """
     hashes = {f.sha256: f.id for f in item.files}
     if not hashes:
         return {}
     rows = db.session.execute(
-        select(MediaFile.sha256, MediaFile.item_id)
+        select(MediaFile.sha256, MediaFile.item_id, Item.status, Item.organization_id)
+        .join(Item, Item.id == MediaFile.item_id)
         .where(MediaFile.sha256.in_(hashes), MediaFile.item_id != item.id)
-        .group_by(MediaFile.sha256, MediaFile.item_id)
+        .group_by(MediaFile.sha256, MediaFile.item_id, Item.status, Item.organization_id)
+        .order_by(MediaFile.item_id)
     ).all()
-    found: dict[int, list[int]] = {}
-    for sha, other in rows:
-        found.setdefault(hashes[sha], []).append(other)
+    found: dict[int, list[int | None]] = {}
+    for sha, other, status, org_id in rows:
+        shown = other if can_see_state(user, status, org_id) else None
+        others = found.setdefault(hashes[sha], [])
+        if shown not in others:
+            others.append(shown)
     return found
 
 
@@ -261,9 +286,8 @@ def open_rendition(user: User, media: MediaFile, rendition: str) -> Served:
     if rendition == "original":
         # Playable video and images may show in the page; anything else downloads.
         inline = media.media_type in ("image", "video")
-        return Served(
-            storage().local_path(media.storage_key), media.mime, media.original_name, not inline
-        )
+        name = filenames.with_extension(media.original_name, extension_of(media.mime))
+        return Served(storage().local_path(media.storage_key), media.mime, name, not inline)
     key = {"web": media.web_key, "thumb": media.thumb_key, "poster": media.poster_key}.get(
         rendition
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
@@ -14,11 +15,25 @@ from kitchen.services.errors import ValidationError
 E = TypeVar("E", bound=StrEnum)
 
 
+# C0 and C1 control characters but tab, line feed and carriage return; lone surrogates and the
+# two non-characters XML refuses. Nobody types them: they come pasted (Word writes \x0b for a
+# line break) or forged, PostgreSQL cannot store NUL, and any of them breaks an Atom feed.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# In an address (path, query string, redirect target) not even tab or line breaks belong.
+NOT_IN_ADDRESS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+PAGE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+
+
+def clean(value: str) -> str:
+    """Pasted text without control characters: vertical tab and form feed become line breaks."""
+    if NOT_TEXT.search(value) is None:
+        return value
+    return NOT_TEXT.sub("", value.translate(PAGE_BREAKS))
+
+
 def text(value: str | None, field: str, *, max_len: int, required: bool = False) -> str:
-    """Strip a text value and check its length."""
-    cleaned = (value or "").strip()
-    if "\x00" in cleaned:  # PostgreSQL cannot store it; nobody types it
-        raise ValidationError(_l("The text contains characters that are not allowed."), field=field)
+    """Clean and strip a text value and check its length."""
+    cleaned = clean(value or "").strip()
     if required and not cleaned:
         raise ValidationError(_l("This field is required."), field=field)
     if len(cleaned) > max_len:

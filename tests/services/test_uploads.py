@@ -150,7 +150,8 @@ def test_duplicates_are_flagged_with_visibility(app: Flask) -> None:
     assert [(d.item_id, d.visible) for d in dups] == [(first.id, False)]
     curator = factories.make_user(Role.CURATOR)
     assert uploads.duplicates_of(curator, copy)[0].visible is True
-    assert uploads.duplicate_counts(second) == {copy.id: [first.id]}
+    assert uploads.duplicate_counts(curator, second) == {copy.id: [first.id]}
+    assert uploads.duplicate_counts(second.submitter, second) == {copy.id: [None]}
 
 
 def test_remove_file_deletes_its_renditions(app: Flask, photo_item) -> None:
