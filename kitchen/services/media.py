@@ -232,10 +232,12 @@ def not_accepted(allowed: set[MediaType]) -> InvalidFile:
     )
 
 
-def make_renditions(path: Path, inspection: Inspection) -> list[Rendition]:
+def make_renditions(
+    path: Path, inspection: Inspection, max_image_pixels: int = DEFAULT_MAX_PIXELS
+) -> list[Rendition]:
     """Return the renditions for an inspected file: thumb and web, poster and thumb, or none."""
     if inspection.media_type is MediaType.IMAGE:
-        return make_image_renditions(Path(path))
+        return make_image_renditions(Path(path), max_image_pixels)
     if inspection.media_type is MediaType.VIDEO:
         return make_video_poster(Path(path))
     return []

@@ -23,7 +23,15 @@ WEB_SIZE = 1600
 # instead of 240 ms here, for a picture 6% smaller than the 1600 px limit.
 WEB_MIN = 1500
 JPEG_QUALITY = 85
-DEFAULT_MAX_PIXELS = 100_000_000
+DEFAULT_MAX_PIXELS = 40_000_000
+# Only JPEG decodes reduced (draft); any other picture is held whole while it is checked and
+# resized. Pillow keeps 1 byte a pixel for grey (L) and palette (P, 1) pictures, 2 for 16-bit
+# grey, 4 for the rest, and turns a palette or bilevel picture into RGB(A) before resizing
+# (4 more). One upload may hold at most this much decoded: a 37-megapixel RGB PNG.
+DECODE_BUDGET = 150 * 1000 * 1000
+DECODED_BYTES = {"1": 5, "L": 1, "P": 5, "PA": 8, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
+# Modes Image.reduce() takes.
+REDUCIBLE_MODES = {"L", "LA", "RGB", "RGBA", "RGBX", "CMYK", "I", "F", "I;16"}
 # Decoding at 1/8 scale still reads every byte, so truncation shows, at a fraction of the cost.
 CHECK_SIZE = (64, 64)
 ROTATED_ORIENTATIONS = {5, 6, 7, 8}
@@ -74,8 +82,12 @@ def open_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[Ima
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(path, formats=PILLOW_FORMATS)
         with image:
-            if image.width * image.height > max_pixels:
+            pixels = image.width * image.height
+            if pixels > max_pixels:
                 raise too_many_pixels(max_pixels)
+            per_pixel = DECODED_BYTES.get(image.mode, 4)
+            if image.format != "JPEG" and pixels * per_pixel > DECODE_BUDGET:
+                raise too_many_pixels(DECODE_BUDGET // per_pixel)
             yield image
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise too_many_pixels(min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)) from None
@@ -95,11 +107,18 @@ def inspect_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageInfo
     return ImageInfo(width, height, _camera(exif), _taken_at(exif))
 
 
-def make_image_renditions(path: Path) -> list[Rendition]:
+def make_image_renditions(
+    path: Path, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> list[Rendition]:
     """Return "thumb" (≤400 px) and "web" (≤1600 px) JPEGs, upright, without EXIF or GPS."""
-    with open_image(path) as image:
+    with open_image(path, max_pixels) as image:
         image.draft("RGB", _fitted(image.size, WEB_MIN))
         image.load()
+        factor = max(image.size) // WEB_SIZE
+        if factor >= 2 and image.mode in REDUCIBLE_MODES:
+            # A box-filtered copy a little above the web size (its info, EXIF included, goes
+            # along); the whole picture is let go as soon as the `with` ends.
+            image = image.reduce(factor)
         ImageOps.exif_transpose(image, in_place=True)
         icc_profile = image.info.get("icc_profile")
         web = _resizable(image)

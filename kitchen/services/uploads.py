@@ -92,12 +92,9 @@ def add_file(
     if len(item.files) >= MAX_FILES_PER_ITEM:
         raise ValidationError(_l("An item can have at most %(n)d files.", n=MAX_FILES_PER_ITEM))
     store = storage()
+    max_pixels = current_app.config["MAX_IMAGE_PIXELS"]
     stored, info = store_upload(
-        store,
-        stream,
-        limits=limits(),
-        allowed=ACCEPTS[item.kind],
-        max_image_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+        store, stream, limits=limits(), allowed=ACCEPTS[item.kind], max_image_pixels=max_pixels
     )
     keys = [stored.key]
     try:
@@ -122,7 +119,7 @@ def add_file(
         if info.media_type is MediaType.VIDEO:
             media.renditions_pending = True  # the worker makes the poster: see make_posters
         else:
-            renditions = make_renditions(store.local_path(stored.key), info)
+            renditions = make_renditions(store.local_path(stored.key), info, max_pixels)
             keys += _attach_renditions(store, media, renditions)
         db.session.add(media)
         db.session.flush()

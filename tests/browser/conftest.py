@@ -228,12 +228,22 @@ def _artifact_name(nodeid: str) -> str:
 def page(browser: Browser, live_server: str, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh Chinese-locale page; a screenshot lands in test-artifacts/ when the test fails.
 
+    Anything the Content-Security-Policy blocked, and any script error, fails the test: the
+    policy forbids inline script, so a handler left in a template would break silently.
     It closes before the live server stops, so no request arrives after the data is gone.
     """
     context = browser.new_context(locale="zh-CN", viewport=DESKTOP, base_url=live_server)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    tab.on(
+        "console",
+        lambda message: problems.append(message.text)
+        if message.type == "error" and "Content Security Policy" in message.text
+        else None,
+    )
     yield tab
     reports = request.node.stash.get(_report_key, {})
     if any(r.failed for r in reports.values()):
@@ -245,6 +255,7 @@ def page(browser: Browser, live_server: str, request: pytest.FixtureRequest) -> 
         except Exception as exc:  # the page may be gone; the failure itself matters more
             print(f"no failure screenshot: {exc!r}")
     context.close()
+    assert not problems, problems
 
 
 BrowserLogin = Callable[[str, str], None]
