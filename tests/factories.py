@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import itertools
 from typing import Any
+from urllib.parse import quote
 
+from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
+from werkzeug.test import TestResponse
 
 from kitchen.extensions import db
 from kitchen.models import (
@@ -100,3 +103,16 @@ def make_item(submitter: User | None = None, **overrides: Any) -> Item:
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def upload(client: FlaskClient, item_id: int, name: str, data: bytes) -> TestResponse:
+    """Send a file as the page's uploader does: the raw body, its name in X-File-Name."""
+    return client.post(
+        f"/submit/{item_id}/files",
+        data=data,
+        headers={
+            "X-File-Name": quote(name),
+            "Content-Type": "application/octet-stream",
+            "X-Requested-With": "XMLHttpRequest",
+        },
+    )

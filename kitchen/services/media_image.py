@@ -107,9 +107,7 @@ def inspect_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageInfo
     return ImageInfo(width, height, _camera(exif), _taken_at(exif))
 
 
-def make_image_renditions(
-    path: Path, max_pixels: int = DEFAULT_MAX_PIXELS
-) -> list[Rendition]:
+def make_image_renditions(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> list[Rendition]:
     """Return "thumb" (≤400 px) and "web" (≤1600 px) JPEGs, upright, without EXIF or GPS."""
     with open_image(path, max_pixels) as image:
         image.draft("RGB", _fitted(image.size, WEB_MIN))

@@ -240,9 +240,11 @@ def page(browser: Browser, live_server: str, request: pytest.FixtureRequest) -> 
     tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     tab.on(
         "console",
-        lambda message: problems.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     yield tab
     reports = request.node.stash.get(_report_key, {})

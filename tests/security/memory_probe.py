@@ -10,7 +10,6 @@ import resource
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
 from kitchen import create_app
 from kitchen.extensions import db
@@ -31,15 +30,7 @@ def main(path: Path) -> None:
             client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
 
             def upload(name: str, data: bytes) -> int:
-                return client.post(
-                    f"/submit/{item.id}/files",
-                    data=data,
-                    headers={
-                        "X-File-Name": quote(name),
-                        "Content-Type": "application/octet-stream",
-                        "X-Requested-With": "XMLHttpRequest",
-                    },
-                ).status_code
+                return factories.upload(client, item.id, name, data).status_code
 
             assert upload("warm.jpg", samples.photo()) == 201
             data = path.read_bytes()

@@ -111,30 +111,24 @@ def test_behind_a_proxy_each_client_has_its_own_address(
     config.TRUSTED_PROXIES = 1
     proxied = create_app(config)
     owner = factories.make_user(Role.JOURNALIST)
-    nginx = {"REMOTE_ADDR": "127.0.0.1"}
     attacker, browser = proxied.test_client(), proxied.test_client()
-    for _ in range(30):
-        attacker.post(
+
+    def through_nginx(client: FlaskClient, email: str, password: str, forwarded_for: str) -> int:
+        return client.post(
             "/login",
-            data={"email": f"x{_}@test.example.com", "password": "wrong-password"},
-            headers={"X-Forwarded-For": ATTACKER},
-            environ_base=nginx,
-        )
-    blocked = attacker.post(
-        "/login",
-        data={"email": owner.email, "password": factories.PASSWORD},
-        headers={"X-Forwarded-For": ATTACKER},
-        environ_base=nginx,
-    )
-    assert blocked.status_code == 429
-    signed_in = browser.post(
-        "/login",
-        data={"email": owner.email, "password": factories.PASSWORD},
-        headers={"X-Forwarded-For": OWNER},
-        environ_base=nginx,
-    )
-    assert signed_in.status_code == 302
+            data={"email": email, "password": password},
+            headers={"X-Forwarded-For": forwarded_for},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        ).status_code
+
+    for n in range(30):
+        through_nginx(attacker, f"x{n}@test.example.com", "wrong-password", ATTACKER)
+    assert through_nginx(attacker, owner.email, factories.PASSWORD, ATTACKER) == 429
+    assert through_nginx(browser, owner.email, factories.PASSWORD, OWNER) == 302
     assert {a.address for a in db.session.query(LoginAttempt)} == {ATTACKER}
+    with proxied.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 def test_a_known_browser_signs_in_even_from_a_guessed_at_address(app: Flask) -> None:

@@ -20,18 +20,6 @@ from kitchen.services.media_document import office_extension
 from tests import factories, samples
 
 
-def _raw_upload(client: FlaskClient, item_id: int, name: str, data: bytes):
-    return client.post(
-        f"/submit/{item_id}/files",
-        data=data,
-        headers={
-            "X-File-Name": quote(name),
-            "Content-Type": "application/octet-stream",
-            "X-Requested-With": "XMLHttpRequest",
-        },
-    )
-
-
 def test_a_duplicate_in_another_organisations_draft_is_not_named(
     client: FlaskClient, login_as
 ) -> None:
@@ -39,7 +27,7 @@ def test_a_duplicate_in_another_organisations_draft_is_not_named(
     uploads.add_file(other.submitter, other, io.BytesIO(samples.photo(5)), "草稿.jpg")
     user = login_as(Role.CONTRIBUTOR)
     mine = factories.make_item(user, kind=ItemKind.PHOTO)
-    answer = _raw_upload(client, mine.id, "我的.jpg", samples.photo(5))
+    answer = factories.upload(client, mine.id, "我的.jpg", samples.photo(5))
     assert answer.status_code == 201
     body = answer.get_json()
     assert body["duplicates"] == [] and body["already_in_library"] is True
@@ -56,7 +44,7 @@ def test_a_duplicate_the_uploader_may_see_is_named(client: FlaskClient, login_as
     published.status = ItemStatus.APPROVED
     db.session.commit()
     mine = factories.make_item(user, kind=ItemKind.PHOTO)
-    body = _raw_upload(client, mine.id, "b.jpg", samples.photo(6)).get_json()
+    body = factories.upload(client, mine.id, "b.jpg", samples.photo(6)).get_json()
     assert [d["item_id"] for d in body["duplicates"]] == [published.id]
     assert body["already_in_library"] is False
 
@@ -95,7 +83,7 @@ def test_a_jpeg_named_html_is_kept_and_served_as_jpg(client: FlaskClient, login_
     user = login_as(Role.CONTRIBUTOR)
     item = factories.make_item(user, kind=ItemKind.PHOTO)
     polyglot = samples.photo() + b"<html><script>alert(1)</script></html>"
-    assert _raw_upload(client, item.id, "poly.html", polyglot).status_code == 201
+    assert factories.upload(client, item.id, "poly.html", polyglot).status_code == 201
     media = db.session.scalars(select(MediaFile)).one()
     assert media.original_name == "poly.jpg"
     download = client.get(f"/files/{media.id}/original?download=1")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -27,16 +26,7 @@ STORY = {
 }
 
 
-def upload(client: FlaskClient, item_id: int, name: str, data: bytes):
-    return client.post(
-        f"/submit/{item_id}/files",
-        data=data,
-        headers={
-            "X-File-Name": quote(name),
-            "Content-Type": "application/octet-stream",
-            "X-Requested-With": "XMLHttpRequest",
-        },
-    )
+upload = factories.upload
 
 
 @pytest.mark.parametrize("kind", [k.value for k in ItemKind])
