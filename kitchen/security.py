@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, current_app, request, session, url_for
+from flask import Flask, Response, current_app, request, session
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -62,14 +62,6 @@ def init_app(app: Flask) -> None:
         if response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
-
-
-def external_url(endpoint: str, **values: object) -> str:
-    """An absolute URL: under KITCHEN_BASE_URL when it is set, never from a forged Host header."""
-    base = current_app.config.get("BASE_URL") or ""
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def client_address() -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, send_file
+from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kitchen.api import bp, payloads
 from kitchen.api.serializers import file_json
+from kitchen.blueprints.files import send_served
 from kitchen.models import MediaFile
 from kitchen.services import items, uploads
 from kitchen.services.access import Action
@@ -61,17 +62,10 @@ def delete_file(item_id: int, file_id: int) -> ResponseReturnValue:
 def download(file_id: int, rendition: str) -> ResponseReturnValue:
     """The bytes of one rendition, as an attachment named after the original file."""
     media = uploads.get_file(current_user, file_id)
-    served = uploads.open_rendition(current_user, media, rendition)
+    accepted = request.args.get("accept_terms") == "editorial_only"
+    served = uploads.open_rendition(current_user, media, rendition, accepted=accepted)
     if rendition == "original" and not request.range:
         uploads.record_download(current_user, media, rendition, via="api")
-    response = send_file(
-        served.path,
-        mimetype=served.mime,
-        as_attachment=True,
-        download_name=served.download_name,
-        conditional=True,
-        etag=True,
-    )
+    response = send_served(served, attachment=True)
     response.cache_control.private = True
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -11,7 +11,7 @@ from kitchen.api import bp
 from kitchen.api.openapi_components import PARAMETERS, RESPONSES
 from kitchen.api.openapi_paths import paths
 from kitchen.api.openapi_schemas import SCHEMAS
-from kitchen.security import external_url
+from kitchen.links import external_url
 
 DESCRIPTION = """\
 The central kitchen's library for partner platforms and member organisations: the same

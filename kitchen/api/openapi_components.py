@@ -15,7 +15,11 @@ ERRORS = {
     401: ("Unauthorized", "No token, or an unknown or revoked one, or a disabled account."),
     403: ("Forbidden", "The caller's role may not do this."),
     404: ("NotFound", "It does not exist, or is outside the caller's scope."),
-    409: ("Conflict", "The item's state does not allow this, or another curator holds it."),
+    409: (
+        "Conflict",
+        "The item's state does not allow this, another curator holds it, or its usage terms "
+        "must be confirmed first (accept_terms).",
+    ),
     413: ("TooLarge", "The upload is larger than allowed."),
     422: ("Invalid", "A field is missing, too long, of the wrong type or not allowed."),
     429: ("RateLimited", "Too many invalid tokens from this address; wait and try again."),

@@ -222,7 +222,14 @@ def _download_paths() -> dict[str, Any]:
                 "downloadFile",
                 "The bytes of a file or of one of its renditions",
                 "files",
-                ok | errors(*READ, 404),
+                ok | errors(*READ, 404, 409),
+                parameters=[
+                    query(
+                        "accept_terms",
+                        {"type": "string", "enum": ["editorial_only"]},
+                        "A media account confirms an editorial-only item's terms (else 409).",
+                    )
+                ],
             ),
         },
     }

@@ -6,8 +6,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from kitchen.links import external_url
 from kitchen.models import Campaign, Item, MediaFile, Organization, User
-from kitchen.security import external_url
 from kitchen.services.items import Page
 from kitchen.services.library import CampaignRef
 from kitchen.services.names import OrgRef

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import requires
 from kitchen.inputs import page_number
+from kitchen.links import external_url
 from kitchen.models import ItemStatus
-from kitchen.security import external_url
 from kitchen.services import campaigns, feeds, items
 from kitchen.services.access import Action
 from kitchen.services.items import ItemFilter

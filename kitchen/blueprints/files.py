@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from kitchen.blueprints.guards import requires
-from kitchen.services import uploads
+from kitchen.services import filenames, uploads
 from kitchen.services.access import Action
+from kitchen.services.errors import TermsNotAccepted
 
 bp = Blueprint("files", __name__, url_prefix="/files")
 
@@ -23,24 +24,42 @@ def serve(file_id: int, rendition: str) -> ResponseReturnValue:
     if rendition not in RENDITIONS:
         abort(404)
     media = uploads.get_file(current_user, file_id)
-    served = uploads.open_rendition(current_user, media, rendition)
+    # A player's range requests watch a video in the page; a download confirms the terms.
+    accepted = request.args.get("accept") == "editorial" or request.range is not None
+    try:
+        served = uploads.open_rendition(current_user, media, rendition, accepted=accepted)
+    except TermsNotAccepted as exc:
+        return render_template(
+            "items/accept_terms.html", item=media.item, media=media, message=str(exc.message)
+        ), 409
     download = request.args.get("download") == "1"
     if uploads.is_download(rendition, asked=download, partial=request.range is not None):
         uploads.record_download(current_user, media, rendition)
-    response = send_file(
-        served.path,
-        mimetype=served.mime,
-        as_attachment=served.attachment or download,
-        download_name=served.download_name,
-        conditional=True,
-        max_age=ONE_YEAR,
-        etag=True,
-    )
+    response = send_served(served, attachment=served.attachment or download)
     # Access-checked files must not sit in shared caches; renditions never change.
     response.cache_control.public = False
     response.cache_control.private = True
+    response.cache_control.max_age = ONE_YEAR
     if rendition != "original":
         response.cache_control.immutable = True
+    return response
+
+
+def send_served(served: uploads.Served, *, attachment: bool) -> Response:
+    """Send a rendition: as stored (with ranges, for video) or by its plan (credit written in),
+    named by RFC 6266 with a readable ASCII fallback; never rendered as a page."""
+    if served.plan is None:
+        response = send_file(
+            served.path, mimetype=served.mime, conditional=True, etag=True, max_age=ONE_YEAR
+        )
+    else:
+        response = Response(served.chunks(), mimetype=served.mime, direct_passthrough=True)
+        response.content_length = served.size
+        response.set_etag(served.etag)
+        response.make_conditional(request)
+    response.headers["Content-Disposition"] = filenames.content_disposition(
+        served.download_name, served.fallback_name, attachment=attachment
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

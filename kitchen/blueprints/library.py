@@ -20,6 +20,7 @@ from kitchen.blueprints.guards import requires
 from kitchen.inputs import page_number, record_id, safe_target
 from kitchen.services import access, items, library, selections
 from kitchen.services.access import Action
+from kitchen.services.errors import TermsNotAccepted
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
@@ -59,7 +60,9 @@ def search() -> ResponseReturnValue:
 @requires(Action.SEARCH)
 def selection() -> ResponseReturnValue:
     """The items collected for download."""
-    return render_template("library/selection.html", entries=selections.entries(current_user))
+    entries = selections.entries(current_user)
+    confirm = any(access.terms_to_accept(current_user, item, "original") for item in entries)
+    return render_template("library/selection.html", entries=entries, confirm_terms=confirm)
 
 
 @bp.post("/selection")
@@ -84,7 +87,16 @@ def change_selection() -> ResponseReturnValue:
 @requires(Action.SEARCH)
 def selection_zip() -> ResponseReturnValue:
     """The selection as one ZIP with credits.txt, streamed as it is written."""
-    chunks = selections.zip_stream(current_user)
+    size = request.args.get("size", "original")
+    try:
+        chunks = selections.zip_stream(
+            current_user,
+            size if size in selections.SIZES else "original",
+            accepted=request.args.get("accept") == "editorial",
+        )
+    except TermsNotAccepted as exc:
+        flash(str(exc.message), "warning")
+        return redirect(url_for("library.selection"))
     response = Response(stream_with_context(chunks), mimetype="application/zip")
     response.headers["Content-Disposition"] = (
         "attachment; filename=kitchen-selection.zip; "

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from kitchen.blueprints.guards import form_errors
 from kitchen.forms.tokens import TokenForm
-from kitchen.security import external_url
+from kitchen.links import external_url
 from kitchen.services import tokens
 from kitchen.services.errors import ValidationError
 

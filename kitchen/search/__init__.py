@@ -12,6 +12,8 @@ Visibility (access scoping) is expressed by two SearchQuery fields that combine 
 A contributor of organisation X therefore searches with ``statuses={"approved"}`` and
 ``visible_org_statuses=("X", ALL_STATES)``: all approved items, plus every item of X. The
 ``status`` field is a user's facet filter and applies on top (AND), like campaign or kind.
+``hidden_terms`` takes away what carries those usage terms (a media account never finds an
+internal-only item), whatever the other two allow.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-FACET_NAMES = ("campaign", "kind", "organization", "year", "status")
+FACET_NAMES = ("campaign", "kind", "organization", "year", "status", "terms")
 SORTS = ("relevance", "newest")
 
 
@@ -49,6 +51,7 @@ class SearchDocument:
     created_at: datetime
     featured: bool = False
     thumb_file_id: int | None = None
+    usage_terms: str = "with_credit"
 
 
 @dataclass
@@ -63,6 +66,7 @@ class SearchQuery:
     status: str | None = None
     statuses: set[str] | None = None
     visible_org_statuses: tuple[str, set[str]] | None = None
+    hidden_terms: set[str] | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20

@@ -102,15 +102,19 @@ class SegmentView:
         return mask
 
     def visible_mask(self, query: SearchQuery) -> np.ndarray | None:
-        """Mask of documents the asker may see: statuses, OR the organisation rule."""
-        if query.statuses is None:
-            return None
-        status = self.facets["status"]
-        mask = status.docs_with_any(set(query.statuses), self.size)
-        if query.visible_org_statuses is not None:
-            org, statuses = query.visible_org_statuses
-            own = self.facets["organization"].docs_with(org, self.size)
-            mask |= own & status.docs_with_any(set(statuses), self.size)
+        """Mask of documents the asker may see: statuses, OR the organisation rule; minus the
+        hidden usage terms."""
+        mask: np.ndarray | None = None
+        if query.statuses is not None:
+            status = self.facets["status"]
+            mask = status.docs_with_any(set(query.statuses), self.size)
+            if query.visible_org_statuses is not None:
+                org, statuses = query.visible_org_statuses
+                own = self.facets["organization"].docs_with(org, self.size)
+                mask |= own & status.docs_with_any(set(statuses), self.size)
+        if query.hidden_terms:
+            kept = ~self.facets["terms"].docs_with_any(set(query.hidden_terms), self.size)
+            mask = kept if mask is None else mask & kept
         return mask
 
     def count_facets(self, mask: np.ndarray, totals: dict[str, dict[str, int]]) -> None:

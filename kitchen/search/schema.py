@@ -11,7 +11,7 @@ from whoosh import columns, fields, formats
 from kitchen.search import SearchDocument, document_json, fingerprint
 from kitchen.search.analysis import normalize, word_weights
 
-FACETS = ("campaign", "kind", "organization", "year", "status")
+FACETS = ("campaign", "kind", "organization", "year", "status", "terms")
 MULTI_SEPARATOR = "\x1f"  # joins a document's campaign slugs in its single column value
 TEXT_FIELDS = ("title", "summary", "body", "people", "keywords", "place")
 # Ranking weight of a word by the field it occurs in: a title hit outranks a body hit.
@@ -154,6 +154,7 @@ def facet_values(doc: SearchDocument) -> dict[str, str]:
         "organization": doc.organization,
         "year": str(document_year(doc)),
         "status": doc.status,
+        "terms": doc.usage_terms,
     }
 
 

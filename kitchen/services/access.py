@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, true
 
-from kitchen.models import Item, ItemStatus, Role, User
+from kitchen.models import Item, ItemStatus, Role, UsageTerms, User
 from kitchen.models.item import PUBLIC_STATUSES
 from kitchen.services.errors import Forbidden, NotFound
 
@@ -44,6 +44,9 @@ ROLE_RIGHTS: dict[Action, frozenset[Role]] = {
 
 # Centre staff see work in progress of every organisation.
 SEES_EVERYTHING = frozenset({Role.CURATOR, Role.ADMIN})
+# Accounts of partner media; internal-only material is not for them.
+MEDIA_ROLES = frozenset({Role.JOURNALIST})
+INTERNAL_TERMS = frozenset({UsageTerms.INTERNAL_ONLY})
 
 
 def role_may(user: User | None, action: Action) -> bool:
@@ -52,17 +55,33 @@ def role_may(user: User | None, action: Action) -> bool:
 
 
 def can_see(user: User | None, item: Item) -> bool:
-    """Approved items: every signed-in user; work in progress: its organisation and the centre."""
-    return can_see_state(user, item.status, item.organization_id)
+    """Approved items: every signed-in user within their usage terms; work in progress: its
+    organisation and the centre."""
+    return can_see_state(user, item.status, item.organization_id, item.usage_terms)
 
 
-def can_see_state(user: User | None, status: ItemStatus, organization_id: int) -> bool:
-    """`can_see` for an item known by its state and organisation only (a page of hits)."""
+def can_see_state(
+    user: User | None,
+    status: ItemStatus,
+    organization_id: int,
+    usage_terms: UsageTerms = UsageTerms.WITH_CREDIT,
+) -> bool:
+    """`can_see` for an item known by its state, organisation and usage terms (a page of hits)."""
     if user is None or not user.is_authenticated:
         return False
-    if status in PUBLIC_STATUSES or user.role in SEES_EVERYTHING:
+    if user.role in SEES_EVERYTHING:
         return True
+    if status in PUBLIC_STATUSES:
+        return usage_terms not in hidden_terms(user)
     return user.role == Role.CONTRIBUTOR and user.organization_id == organization_id
+
+
+def hidden_terms(user: User | None) -> frozenset[UsageTerms]:
+    """Usage terms whose approved items this user may not see: media accounts never see
+    internal-only material (the centre and member organisations do)."""
+    if user is not None and user.is_authenticated and user.role in MEDIA_ROLES:
+        return INTERNAL_TERMS
+    return frozenset()
 
 
 def may(user: User | None, action: Action, item: Item | None = None) -> bool:
@@ -97,6 +116,14 @@ def authorize(user: User | None, action: Action, item: Item | None = None) -> No
         raise Forbidden()
 
 
+def terms_to_accept(user: User | None, item: Item, rendition: str) -> UsageTerms | None:
+    """The usage terms a media account confirms before each download of an original (none for
+    the centre, member organisations, or renditions)."""
+    if rendition != "original" or user is None or user.role not in MEDIA_ROLES:
+        return None
+    return item.usage_terms if item.usage_terms == UsageTerms.EDITORIAL_ONLY else None
+
+
 def visible_items(user: User) -> ColumnElement[bool]:
     """A WHERE clause selecting the items this user may see, for lists and counts."""
     if not user.is_authenticated:
@@ -104,6 +131,9 @@ def visible_items(user: User) -> ColumnElement[bool]:
     if user.role in SEES_EVERYTHING:
         return true()
     public = Item.status == ItemStatus.APPROVED
+    hidden = hidden_terms(user)
+    if hidden:
+        public = and_(public, Item.usage_terms.not_in(hidden))
     if user.role == Role.CONTRIBUTOR and user.organization_id is not None:
         return or_(public, Item.organization_id == user.organization_id)
     return public

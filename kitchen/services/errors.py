@@ -76,6 +76,20 @@ class InvalidFile(DomainError):
     code = "invalid_file"
 
 
+class TermsNotAccepted(DomainError):
+    """An original whose usage terms must be confirmed first (editorial use only)."""
+
+    status = 409
+    code = "terms_not_accepted"
+
+    @classmethod
+    def default_message(cls) -> object:
+        return _l(
+            "This item is for editorial use only. Please confirm that you will use it only in "
+            "news reporting, then download it again."
+        )
+
+
 class RateLimited(DomainError):
     """Too many attempts in a short time; `retry_after` seconds until the next may be tried."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import quote
 
 # Other spellings of a stored extension that name the same format.
 SAME_FORMAT = {
@@ -65,3 +66,29 @@ def unique(names: Iterable[str]) -> list[str]:
         taken.add(candidate.lower())
         result.append(candidate)
     return result
+
+
+SAFE_ASCII = re.compile(r"[^A-Za-z0-9._()+-]+")
+
+
+def ascii_name(name: str, fallback: str) -> str:
+    """A readable ASCII version of a name for old clients: Chinese becomes pinyin
+    (科学之美.jpg → kexuezhimei.jpg), anything else unsafe a hyphen; `fallback` when nothing
+    readable is left."""
+    from pypinyin import lazy_pinyin  # loads its dictionary on first use only
+
+    stem, extension = split(name)
+    spelled = "".join(lazy_pinyin(stem, errors=lambda chars: chars))
+    spelled = SAFE_ASCII.sub("-", spelled).strip("-._")
+    if not spelled:
+        fallback_stem, fallback_extension = split(fallback)
+        return fallback_stem + (extension or fallback_extension)
+    return spelled[:MAX_LENGTH] + extension
+
+
+def content_disposition(name: str, fallback: str, attachment: bool = True) -> str:
+    """The Content-Disposition header (RFC 6266): `filename*` keeps the original (RFC 5987),
+    `filename` a readable ASCII name for clients that read only that one (curl -OJ)."""
+    kind = "attachment" if attachment else "inline"
+    plain = ascii_name(portable(name), fallback)
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(portable(name), safe='')}"

@@ -67,6 +67,7 @@ def to_document(item: Item) -> SearchDocument:
         created_at=item.created_at,
         featured=item.featured,
         thumb_file_id=thumb,
+        usage_terms=item.usage_terms.value,
     )
 
 

@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import bindparam, select
 
 from kitchen.extensions import db
-from kitchen.models import Item, ItemKind, ItemStatus, User
+from kitchen.models import Item, ItemKind, ItemStatus, UsageTerms, User
 from kitchen.search import Hit, SearchQuery, SearchResults
 from kitchen.services import indexing, names
-from kitchen.services.access import Action, authorize, can_see_state, search_scope
+from kitchen.services.access import Action, authorize, can_see_state, hidden_terms, search_scope
 
 SORTS = ("relevance", "newest")
 
@@ -73,6 +73,7 @@ def _query(
         status=filters.get("status") if statuses is None else None,  # type: ignore[arg-type]
         statuses=statuses,
         visible_org_statuses=(str(own[0]), own[1]) if own else None,
+        hidden_terms={t.value for t in hidden_terms(user)} or None,
         sort=sort if sort in SORTS else "relevance",
         page=max(1, min(page, 500)),
         per_page=max(1, min(per_page, 100)),
@@ -97,7 +98,7 @@ def search(
     filters = {"campaign": campaign, "kind": kind, "org": org, "year": year, "status": status}
     raw = indexing.service().search(_query(user, text, filters, sort, page, per_page))
     states = _states([hit.id for hit in raw.hits])
-    labels = names.names(org for _status, org in states.values())
+    labels = names.names(org for _status, org, _terms in states.values())
     hits = [
         _row(hit, states[hit.id], labels)
         for hit in raw.hits
@@ -113,23 +114,27 @@ def search(
     )
 
 
-_STATES = select(Item.id, Item.status, Item.organization_id).where(
+_STATES = select(Item.id, Item.status, Item.organization_id, Item.usage_terms).where(
     Item.id.in_(bindparam("ids", expanding=True))
 )
 
 
-def _states(ids: list[int]) -> dict[int, tuple[ItemStatus, int]]:
-    """The database's state and organisation of each hit: what the access check reads."""
+State = tuple[ItemStatus, int, UsageTerms]
+
+
+def _states(ids: list[int]) -> dict[int, State]:
+    """The database's state, organisation and usage terms of each hit: what the access check
+    reads."""
     if not ids:
         return {}
     rows = db.session.execute(_STATES, {"ids": ids})
-    return {item_id: (status, org) for item_id, status, org in rows}
+    return {item_id: (status, org, terms) for item_id, status, org, terms in rows}
 
 
-def _row(hit: Hit, state: tuple[ItemStatus, int], labels: names.Names) -> LibraryHit:
+def _row(hit: Hit, state: State, labels: names.Names) -> LibraryHit:
     doc = hit.document
     assert doc is not None
-    status, org_id = state
+    status, org_id, _terms = state
     return LibraryHit(
         id=hit.id,
         title=doc.title,
@@ -156,6 +161,7 @@ def _labelled(
         "kind": lambda v: label(ItemKind(v)) if v in ItemKind.__members__.values() else v,
         "status": lambda v: label(ItemStatus(v)) if v in ItemStatus.__members__.values() else v,
         "year": lambda v: v,
+        "terms": lambda v: label(UsageTerms(v)) if v in UsageTerms.__members__.values() else v,
     }
     result: dict[str, list[tuple[str, str, int]]] = {}
     for name, counts in facets.items():

@@ -12,11 +12,10 @@ from sqlalchemy import delete, func, select
 
 from kitchen.extensions import db
 from kitchen.labels import label
-from kitchen.models import DownloadEvent, Item, SelectionEntry, User
+from kitchen.models import DownloadEvent, Item, SelectionEntry, UsageTerms, User
 from kitchen.services import filenames, uploads
 from kitchen.services.access import Action, authorize, can_see
 from kitchen.services.errors import NotFound, ValidationError
-from kitchen.services.media import extension_of
 
 MAX_ITEMS = 200
 CHUNK = 1024 * 1024
@@ -102,6 +101,11 @@ def credits_text(items: list[Item], paths: dict[int, list[str]]) -> str:
         lines.append(f"【{item.title}】 #{item.id}")
         lines.append(f"署名 Credit: {item.credit_line}")
         lines.append(f"使用条款 Usage: {label(item.usage_terms)}")
+        if item.usage_terms == UsageTerms.EDITORIAL_ONLY:
+            lines.append(
+                "！仅限新闻报道使用，不得用于广告或商业用途"
+                " / Editorial use only, not for advertising"
+            )
         lines.append(f"来源 Source: {item.organization.name}")
         for path in paths.get(item.id, []):
             lines.append(f"  - {path}")
@@ -116,11 +120,20 @@ class _Entry:
     item_id: int
     file_id: int
     path_in_zip: str
-    storage_key: str
+    served: uploads.Served
+    rendition: str
 
 
-def zip_stream(user: User) -> Iterator[bytes]:
-    """The selection as a ZIP, produced piece by piece in constant memory; downloads logged."""
+SIZES = ("original", "web")
+
+
+def zip_stream(user: User, size: str = "original", *, accepted: bool = False) -> Iterator[bytes]:
+    """The selection as a ZIP, produced piece by piece in constant memory; downloads logged.
+
+    `size`: "original" files, or the "web" size of pictures (other files are always whole).
+    Pictures carry their credit inside; credits.txt lists exactly the entries. Originals
+    whose terms a media account must confirm need `accepted` (TermsNotAccepted otherwise).
+    """
     items = entries(user)
     if not items:
         raise NotFound(_l("Your selection is empty."))
@@ -128,12 +141,13 @@ def zip_stream(user: User) -> Iterator[bytes]:
     paths: dict[int, list[str]] = {}
     for item in items:
         folder = filenames.portable(f"{item.id}-{item.title}"[:48], fallback=str(item.id))
-        names = filenames.unique(
-            filenames.portable(filenames.with_extension(m.original_name, extension_of(m.mime)))
-            for m in item.files
-        )
-        for media, name in zip(item.files, names, strict=True):
-            files.append(_Entry(item.id, media.id, f"{folder}/{name}", media.storage_key))
+        chosen = [(m, "web" if size == "web" and m.web_key else "original") for m in item.files]
+        served = [
+            uploads.open_rendition(user, m, rendition, accepted=accepted) for m, rendition in chosen
+        ]
+        names = filenames.unique(filenames.portable(s.download_name) for s in served)
+        for (media, rendition), one, name in zip(chosen, served, names, strict=True):
+            files.append(_Entry(item.id, media.id, f"{folder}/{name}", one, rendition))
             paths.setdefault(item.id, []).append(f"{folder}/{name}")
     credits = credits_text(items, paths).encode("utf-8")
     return _zip_chunks(user.id, credits, files)
@@ -141,17 +155,13 @@ def zip_stream(user: User) -> Iterator[bytes]:
 
 def _zip_chunks(user_id: int, credits: bytes, files: list[_Entry]) -> Iterator[bytes]:
     pipe = _Pipe()
-    store = uploads.storage()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
         archive.writestr("credits.txt", credits)
         yield pipe.drain()
         for entry in files:
             info = zipfile.ZipInfo(entry.path_in_zip)
-            with (
-                store.open(entry.storage_key) as source,
-                archive.open(info, "w", force_zip64=True) as target,
-            ):
-                while block := source.read(CHUNK):
+            with archive.open(info, "w", force_zip64=True) as target:
+                for block in entry.served.chunks():
                     target.write(block)
                     yield pipe.drain()
     yield pipe.drain()
@@ -161,7 +171,7 @@ def _zip_chunks(user_id: int, credits: bytes, files: list[_Entry]) -> Iterator[b
                 user_id=user_id,
                 item_id=entry.item_id,
                 file_id=entry.file_id,
-                rendition="original",
+                rendition=entry.rendition,
                 via="zip",
             )
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -11,10 +13,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from kitchen.extensions import db
-from kitchen.models import Item, ItemKind, JobKind, MediaFile, User
-from kitchen.services import audit, filenames, jobs
-from kitchen.services.access import Action, authorize, can_see, can_see_state
-from kitchen.services.errors import InvalidFile, NotFound, ValidationError
+from kitchen.links import external_url
+from kitchen.models import Item, ItemKind, JobKind, MediaFile, UsageTerms, User
+from kitchen.services import audit, embedding, filenames, jobs
+from kitchen.services.access import (
+    Action,
+    authorize,
+    can_see,
+    can_see_state,
+    sees_every_state,
+    terms_to_accept,
+)
+from kitchen.services.errors import InvalidFile, NotFound, TermsNotAccepted, ValidationError
 from kitchen.services.media import (
     MediaType,
     Rendition,
@@ -248,15 +258,19 @@ def duplicate_counts(user: User, item: Item) -> dict[int, list[int | None]]:
     if not hashes:
         return {}
     rows = db.session.execute(
-        select(MediaFile.sha256, MediaFile.item_id, Item.status, Item.organization_id)
+        select(
+            MediaFile.sha256, MediaFile.item_id, Item.status, Item.organization_id, Item.usage_terms
+        )
         .join(Item, Item.id == MediaFile.item_id)
         .where(MediaFile.sha256.in_(hashes), MediaFile.item_id != item.id)
-        .group_by(MediaFile.sha256, MediaFile.item_id, Item.status, Item.organization_id)
+        .group_by(
+            MediaFile.sha256, MediaFile.item_id, Item.status, Item.organization_id, Item.usage_terms
+        )
         .order_by(MediaFile.item_id)
     ).all()
     found: dict[int, list[int | None]] = {}
-    for sha, other, status, org_id in rows:
-        shown = other if can_see_state(user, status, org_id) else None
+    for sha, other, status, org_id, terms in rows:
+        shown = other if can_see_state(user, status, org_id, terms) else None
         others = found.setdefault(hashes[sha], [])
         if shown not in others:
             others.append(shown)
@@ -265,32 +279,89 @@ def duplicate_counts(user: User, item: Item) -> dict[int, list[int | None]]:
 
 @dataclass
 class Served:
-    """How to send one rendition of a file."""
+    """How to send one rendition of a file: as stored, or by a plan that writes the credit in
+    (and takes location and owner out of an original)."""
 
     path: Path
     mime: str
     download_name: str
     attachment: bool
+    fallback_name: str
+    plan: embedding.Plan | None = None
+    etag: str = ""
+
+    @property
+    def size(self) -> int:
+        return self.plan.size if self.plan is not None else self.path.stat().st_size
+
+    def chunks(self) -> Iterator[bytes]:
+        """The bytes to send, a block at a time."""
+        if self.plan is not None:
+            yield from self.plan.chunks(self.path)
+            return
+        with self.path.open("rb") as source:
+            while block := source.read(1024 * 1024):
+                yield block
 
 
-def open_rendition(user: User, media: MediaFile, rendition: str) -> Served:
-    """The stored file for a rendition; originals keep their name, renditions get a derived one."""
+# What a served picture says of its usage terms, in both languages (it travels abroad too).
+TERMS_TEXT = {
+    UsageTerms.WITH_CREDIT: "使用时请署名 / Use with credit",
+    UsageTerms.EDITORIAL_ONLY: "仅限新闻报道使用 / Editorial use only",
+    UsageTerms.INTERNAL_ONLY: "仅供内部使用 / Internal use only",
+}
+FALLBACK_KIND = {"image": "photo", "video": "video", "document": "document"}
+
+
+def credit_of(item: Item) -> embedding.Credit:
+    """What the files of an item say about it."""
+    return embedding.Credit(
+        title=item.title,
+        credit_line=item.credit_line,
+        usage_terms=TERMS_TEXT.get(item.usage_terms, ""),
+        url=external_url("items.show", item_id=item.id),
+        source=item.organization.name,
+    )
+
+
+def open_rendition(
+    user: User, media: MediaFile, rendition: str, *, accepted: bool = False
+) -> Served:
+    """A rendition to send. Pictures carry the item's credit in their metadata; originals
+    downloaded outside the centre and the item's organisation lose their location and owner
+    fields (those two get the untouched file). Names: the original's, and a readable ASCII fallback.
+
+    An original with terms to confirm (`access.terms_to_accept`) needs `accepted`.
+    """
     if not can_see(user, media.item):
         raise NotFound()
-    stem = (
-        media.original_name.rsplit(".", 1)[0] if "." in media.original_name else media.original_name
-    )
+    if terms_to_accept(user, media.item, rendition) and not accepted:
+        raise TermsNotAccepted()
+    stem, _extension = filenames.split(media.original_name)
     if rendition == "original":
         # Playable video and images may show in the page; anything else downloads.
         inline = media.media_type in ("image", "video")
         name = filenames.with_extension(media.original_name, extension_of(media.mime))
-        return Served(storage().local_path(media.storage_key), media.mime, name, not inline)
-    key = {"web": media.web_key, "thumb": media.thumb_key, "poster": media.poster_key}.get(
-        rendition
-    )
-    if not key:
-        raise NotFound()
-    return Served(storage().local_path(key), "image/jpeg", f"{stem}-{rendition}.jpg", False)
+        path, mime = storage().local_path(media.storage_key), media.mime
+        # The centre and the item's own organisation get the file exactly as it was sent.
+        untouched = sees_every_state(user) or user.organization_id == media.item.organization_id
+    else:
+        key = {"web": media.web_key, "thumb": media.thumb_key, "poster": media.poster_key}.get(
+            rendition
+        )
+        if not key:
+            raise NotFound()
+        inline, name = True, f"{stem}-{rendition}.jpg"
+        path, mime, untouched = storage().local_path(key), "image/jpeg", rendition != "web"
+    fallback = f"item-{media.item_id}-{FALLBACK_KIND.get(media.media_type, 'file')}-{media.id}"
+    fallback += filenames.split(name)[1]
+    served = Served(path, mime, name, not inline, fallback)
+    if not untouched:
+        credit = credit_of(media.item)
+        served.plan = embedding.plan(path, mime, credit, private=rendition == "original")
+        digest = hashlib.sha256(repr(credit).encode("utf-8")).hexdigest()[:12]
+        served.etag = f"{media.sha256[:16]}-{rendition}-{digest}"
+    return served
 
 
 ACCEPT_ATTRIBUTE = {

@@ -134,8 +134,14 @@ def test_the_whole_loop_by_api_only(call: Call, world: ApiWorld) -> None:
     assert found["results"][0]["thumb_url"] and "<mark>" in found["results"][0]["title_html"]
     seen = call("GET", path, "journalist").get_json()
     original = seen["files"][0]["renditions"]["original"]
-    download = call("GET", original.removeprefix("http://localhost/api/v1"), "journalist")
-    assert download.status_code == 200 and download.data == samples.photo()
+    address = original.removeprefix("http://localhost/api/v1")
+    refused = call("GET", address, "journalist")  # editorial use only: confirm first
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "terms_not_accepted"
+    download = call("GET", address + "?accept_terms=editorial_only", "journalist")
+    assert download.status_code == 200
+    photo = samples.photo()
+    # The same picture (from the start of scan on), with the credit written in before it.
+    assert download.data.endswith(photo[photo.index(b"\xff\xda") :])
     disposition = download.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f"filename*=UTF-8''{quote('雪花 显微.jpg')}" in disposition

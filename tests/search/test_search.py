@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from whoosh.searching import Searcher
 
-from kitchen.search import SearchQuery, SearchService, open_backend
+from kitchen.search import FACET_NAMES, SearchQuery, SearchService, open_backend
 from kitchen.search.query import parse_query
 from kitchen.search.whoosh_backend import WhooshBackend
 
@@ -100,13 +100,14 @@ def test_latin_words_match_whole_words_case_insensitively(indexed, corpus):
 
 def facet_counts(docs) -> dict[str, dict[str, int]]:
     """Facet counts computed straight from documents."""
-    counts = {name: Counter() for name in ("campaign", "kind", "organization", "year", "status")}
+    counts = {name: Counter() for name in FACET_NAMES}
     for doc in docs:
         counts["campaign"].update(set(doc.campaigns))
         counts["kind"][doc.kind] += 1
         counts["organization"][doc.organization] += 1
         counts["year"][document_year(doc)] += 1
         counts["status"][doc.status] += 1
+        counts["terms"][doc.usage_terms] += 1
     return {name: dict(counter) for name, counter in counts.items()}
 
 
@@ -359,7 +360,7 @@ def test_missing_or_empty_index_returns_zero_results(tmp_path):
     (tmp_path / "fresh" / "CURRENT").unlink()
     results = backend.search(SearchQuery(text="科学家"))
     assert results.total == 0 and results.hits == []
-    assert set(results.facets) == {"campaign", "kind", "organization", "year", "status"}
+    assert set(results.facets) == set(FACET_NAMES)
 
 
 def test_clear_removes_everything(backend):

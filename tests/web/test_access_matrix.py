@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kitchen.models import ItemKind, ItemStatus, Role
+from kitchen.models import ItemKind, ItemStatus, Role, UsageTerms
 from kitchen.services import tokens, uploads
 from tests import factories, samples
 
@@ -41,6 +41,17 @@ def world(app: Flask) -> World:
     photos = factories.make_item(people["contributor"], kind=ItemKind.PHOTO)
     media = uploads.add_file(people["contributor"], photos, io.BytesIO(samples.png()), "图.png")
     token, _plain = tokens.create_token(people["contributor"], "合作平台")
+    # Usage terms: internal-only material is for the centre and member organisations only.
+    internal = factories.make_item(people["other_contributor"], kind=ItemKind.PHOTO)
+    internal_file = uploads.add_file(
+        people["other_contributor"], internal, io.BytesIO(samples.photo(3)), "内部.jpg"
+    )
+    internal.status, internal.usage_terms = ItemStatus.APPROVED, UsageTerms.INTERNAL_ONLY
+    editorial = factories.make_item(
+        people["other_contributor"],
+        status=ItemStatus.APPROVED,
+        usage_terms=UsageTerms.EDITORIAL_ONLY,
+    )
     ids = {
         "draft": draft.id,
         "submitted": submitted.id,
@@ -51,6 +62,9 @@ def world(app: Flask) -> World:
         "photos": photos.id,
         "file": media.id,
         "token": token.id,
+        "internal": internal.id,
+        "internal_file": internal_file.id,
+        "editorial": editorial.id,
     }
     return World(ids=ids, emails={role: user.email for role, user in people.items()})
 
@@ -68,6 +82,8 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("items.show", "/items/{submitted}", (302, 200, 404, 200, 404, 200)),
     ("items.show", "/items/{approved}", (302, 200, 200, 200, 200, 200)),
     ("items.show", "/items/999999", (302, 404, 404, 404, 404, 404)),
+    ("items.show", "/items/{internal}", (302, 200, 200, 200, 404, 200)),
+    ("items.show", "/items/{editorial}", (302, 200, 200, 200, 200, 200)),
     ("admin.orgs", "/admin/orgs", (302, 403, 403, 403, 403, 200)),
     ("admin.org_form", "/admin/orgs/new", (302, 403, 403, 403, 403, 200)),
     ("admin.org_form", "/admin/orgs/{org}", (302, 403, 403, 403, 403, 200)),
@@ -83,6 +99,8 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("submit.edit", "/submit/{submitted}/edit", (302, 302, 404, 403, 403, 403)),
     ("files.serve", "/files/{file}/thumb", (302, 200, 404, 200, 404, 200)),
     ("files.serve", "/files/{file}/original", (302, 200, 404, 200, 404, 200)),
+    ("files.serve", "/files/{internal_file}/web", (302, 200, 200, 200, 404, 200)),
+    ("files.serve", "/files/{internal_file}/original", (302, 200, 200, 200, 404, 200)),
     ("review.queue", "/review/", (302, 403, 403, 200, 403, 403)),
     ("review.item", "/review/{submitted}", (302, 403, 403, 200, 403, 403)),
     ("review.item", "/review/{draft}", (302, 403, 403, 200, 403, 403)),

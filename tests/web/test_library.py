@@ -133,7 +133,10 @@ def test_selection_zip_has_files_and_credits(client: FlaskClient, login_as, app:
     names = archive.namelist()
     assert "credits.txt" in names
     photo = next(n for n in names if n.endswith("科普日合影.jpg"))
-    assert archive.read(photo) == samples.photo()
+    entry, original = archive.read(photo), samples.photo()
+    # The picture itself (from the start of scan on) is untouched; the credit went in before it.
+    assert entry[entry.index(b"\xff\xda") :] == original[original.index(b"\xff\xda") :]
+    assert "科普日".encode() in entry[: entry.index(b"\xff\xda")] or b"photoshop" in entry
     credits = archive.read("credits.txt").decode("utf-8")
     assert "某科协 摄影/王五" in credits and "媒体可使用，须署名" in credits
     logged = db.session.scalars(select(DownloadEvent)).all()
