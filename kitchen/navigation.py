@@ -18,6 +18,7 @@ MENUS: dict[Role, list[tuple[str, object]]] = {
     Role.CURATOR: [
         ("main.home", _l("Home")),
         ("review.queue", _l("Review queue")),
+        ("review.expiring", _l("Expiring")),
         ("library.search", _l("Library")),
         ("items.index", _l("Items")),
         ("campaigns.index", _l("Campaigns")),

@@ -53,6 +53,8 @@ ITEM_INPUT: dict[str, Schema] = {
     "keywords": TEXTS,
     "place": {"type": "string", "maxLength": 200},
     "event_date": DAY,
+    "rights_until": {**DAY, "description": "The item is withdrawn on this day (rights end)."},
+    "consent_until": {**DAY, "description": "The consent of the people shown ends this day."},
     "credit": {
         "type": "string",
         "maxLength": 200,
@@ -139,6 +141,8 @@ ITEM_DETAIL = obj(
         "keywords": TEXTS,
         "place": TEXT,
         "event_date": DAY,
+        "rights_until": DAY,
+        "consent_until": DAY,
         "credit": TEXT,
         "usage_terms": enum(UsageTerms),
         "consent": BOOL,

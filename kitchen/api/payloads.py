@@ -36,7 +36,10 @@ ITEM_TEXTS = {
     "urgency": "urgency",
     "link_url": "link_url",
 }
-ITEM_FIELDS = frozenset({*ITEM_TEXTS, "people", "keywords", "campaigns", "event_date", "consent"})
+ITEM_FIELDS = frozenset(
+    {*ITEM_TEXTS, "people", "keywords", "campaigns", "event_date", "consent"}
+    | {"rights_until", "consent_until"}
+)
 REVIEW_TEXTS = {"title": "title", "summary": "summary", "credit": "credit_line"}
 REVIEW_TEXTS |= {"usage_terms": "usage_terms"}
 REVIEW_FIELDS = frozenset(
@@ -103,8 +106,9 @@ def item_data(data: dict[str, Any], base: ItemData) -> ItemData:
         changes["keywords"] = ", ".join(texts(data, "keywords"))
     if "campaigns" in data:
         changes["campaigns"] = texts(data, "campaigns")
-    if "event_date" in data:
-        changes["event_date"] = day(data, "event_date")
+    for name in ("event_date", "rights_until", "consent_until"):
+        if name in data:
+            changes[name] = day(data, name)
     if "consent" in data:
         changes["consent_confirmed"] = flag(data, "consent")
     return replace(base, **changes)
@@ -120,6 +124,8 @@ def current_item_data(item: Item) -> ItemData:
         people=item.people,
         place=item.place,
         event_date=item.event_date,
+        rights_until=item.rights_until,
+        consent_until=item.consent_until,
         credit_line=item.credit_line,
         usage_terms=item.usage_terms.value,
         consent_confirmed=item.consent_confirmed,

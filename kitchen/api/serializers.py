@@ -130,6 +130,8 @@ def item_json(item: Item) -> dict[str, Any]:
         "keywords": split_list(item.keywords),
         "place": item.place,
         "event_date": when(item.event_date),
+        "rights_until": when(item.rights_until),
+        "consent_until": when(item.consent_until),
         "credit": item.credit_line,
         "usage_terms": item.usage_terms.value,
         "consent": item.consent_confirmed,

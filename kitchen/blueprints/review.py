@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,7 +13,16 @@ from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.review import ReviewForm
 from kitchen.inputs import record_id, record_ids
 from kitchen.models import ItemKind
-from kitchen.services import accounts, campaigns, curation, items, reviews, uploads, workflow
+from kitchen.services import (
+    accounts,
+    campaigns,
+    curation,
+    items,
+    reviews,
+    rights,
+    uploads,
+    workflow,
+)
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
 
@@ -39,6 +50,13 @@ def queue() -> ResponseReturnValue:
         orgs=accounts.list_orgs(),
         campaign_list=campaigns.list_campaigns(),
     )
+
+
+@bp.get("/expiring")
+@requires(Action.REVIEW)
+def expiring() -> ResponseReturnValue:
+    """即将到期: items whose rights or consent end within 60 days, and those that ended."""
+    return render_template("review/expiring.html", rows=rights.upcoming(), today=date.today())
 
 
 def _corrections(form: ReviewForm) -> curation.Corrections:

@@ -41,6 +41,8 @@ def _data(form: ItemForm, kind: str) -> submission.ItemData:
         credit_line=form.credit_line.data or "",
         usage_terms=form.usage_terms.data or "",
         consent_confirmed=bool(form.consent_confirmed.data),
+        rights_until=form.rights_until.data,
+        consent_until=form.consent_until.data,
         keywords=form.keywords.data or "",
         campaigns=list(form.campaigns.data or []),
         contact_name=form.contact_name.data or "",

@@ -23,6 +23,16 @@ for command in (org_cli, user_cli, token_cli, index_cli, reindex_command, worker
 kitchen_cli.add_command(fsck_command)
 
 
+@kitchen_cli.command("expire")
+def expire_command() -> None:
+    """Warn about rights and consent ending soon, withdraw what has ended (the worker does this
+    every 10 minutes)."""
+    from kitchen.services import rights
+
+    report = rights.sweep()
+    click.echo(f"{report.warned} items warned about, {report.withdrawn} withdrawn.")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(kitchen_cli)

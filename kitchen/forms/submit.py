@@ -64,6 +64,16 @@ class ItemForm(FlaskForm):
     consent_confirmed = BooleanField(
         _l("People who can be recognised, or are named, agreed to publication")
     )
+    rights_until = DateField(
+        _l("Rights valid until"),
+        validators=[Optional()],
+        description=_l("Leave empty if the material may be used without a time limit."),
+    )
+    consent_until = DateField(
+        _l("Consent of the people shown valid until"),
+        validators=[Optional()],
+        description=_l("After that day the item is withdrawn from the library."),
+    )
     keywords = StringField(
         _l("Keywords"),
         validators=[Optional(), Length(max=500)],

@@ -61,6 +61,11 @@ class Item(Base):
         str_enum(UsageTerms), default=UsageTerms.WITH_CREDIT
     )
     consent_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Rights and consent end: the worker withdraws the item then, and warns 30 and 7 days
+    # before (expiry_notified holds the last warning sent, in days; None: none yet).
+    rights_until: Mapped[date | None] = mapped_column(Date, index=True)
+    consent_until: Mapped[date | None] = mapped_column(Date, index=True)
+    expiry_notified: Mapped[int | None] = mapped_column(Integer)
     keywords: Mapped[str] = mapped_column(String(500), default="")
     contact_name: Mapped[str] = mapped_column(String(80), default="")
     contact_info: Mapped[str] = mapped_column(String(200), default="")

@@ -31,6 +31,8 @@ class ItemData:
     credit_line: str = ""
     usage_terms: str = UsageTerms.WITH_CREDIT.value
     consent_confirmed: bool = False
+    rights_until: date | None = None
+    consent_until: date | None = None
     keywords: str = ""
     campaigns: list[str] = field(default_factory=list)
     contact_name: str = ""
@@ -56,6 +58,8 @@ def clean_fields(data: ItemData) -> dict[str, object]:
         "credit_line": validation.text(data.credit_line, "credit_line", max_len=200, required=True),
         "usage_terms": validation.choice(data.usage_terms, UsageTerms, "usage_terms"),
         "consent_confirmed": bool(data.consent_confirmed),
+        "rights_until": data.rights_until,
+        "consent_until": data.consent_until,
         "keywords": normalise_keywords(data.keywords),
         "contact_name": validation.text(
             data.contact_name, "contact_name", max_len=80, required=kind == ItemKind.LEAD
@@ -147,7 +151,10 @@ def update_item(user: User, item: Item, data: ItemData) -> Item:
     if not item.is_editable:
         raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
     data.kind = item.kind.value
-    for name, value in clean_fields(data).items():
+    values = clean_fields(data)
+    if (values["rights_until"], values["consent_until"]) != (item.rights_until, item.consent_until):
+        item.expiry_notified = None  # new dates: the warnings start again
+    for name, value in values.items():
         setattr(item, name, value)
     item.campaigns = _suggested_campaigns(user, data.campaigns)
     audit.record(user, "item.update", "item", item.id, {"title": item.title})

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from kitchen.extensions import db
 from kitchen.models import JobKind
-from kitchen.services import indexing, jobs, notifications, uploads
+from kitchen.services import indexing, jobs, notifications, rights, uploads
 
 log = logging.getLogger("kitchen.worker")
 
@@ -109,11 +109,36 @@ def drain(kinds: Iterable[JobKind] | None = None, max_rounds: int = 10_000) -> i
     return total
 
 
+# Work by the clock rather than by the queue: (name, what, how often in seconds).
+PERIODIC: list[tuple[str, Callable[[], object], float]] = [
+    ("rights expiry", lambda: rights.sweep(), 600.0),
+]
+
+
+def run_periodic(last: dict[str, float], now: float | None = None) -> int:
+    """Run the periodic work that is due (`last` remembers when each ran); how many ran."""
+    now = time.monotonic() if now is None else now
+    ran = 0
+    for name, work, every in PERIODIC:
+        if now - last.get(name, -every) >= every:
+            last[name] = now
+            try:
+                work()
+                ran += 1
+            except Exception:
+                db.session.rollback()
+                log.exception("%s failed", name)
+    return ran
+
+
 def run(stop: threading.Event, poll: float = POLL_SECONDS) -> None:
-    """Work until `stop` is set: batches while there is work, a short wait when there is none."""
+    """Work until `stop` is set: batches while there is work, a short wait when there is none;
+    the periodic work (rights expiry) when it is due."""
     log.info("worker started")
+    last: dict[str, float] = {}
     while not stop.is_set():
         try:
+            run_periodic(last)
             done = run_once()
         except Exception:  # the database went away, say: keep the worker alive and retry
             log.exception("worker round failed")

@@ -136,7 +136,9 @@ def test_the_whole_loop_by_api_only(call: Call, world: ApiWorld) -> None:
     original = seen["files"][0]["renditions"]["original"]
     address = original.removeprefix("http://localhost/api/v1")
     refused = call("GET", address, "journalist")  # editorial use only: confirm first
-    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "terms_not_accepted"
+    assert (
+        refused.status_code == 409 and refused.get_json()["error"]["code"] == "terms_not_accepted"
+    )
     download = call("GET", address + "?accept_terms=editorial_only", "journalist")
     assert download.status_code == 200
     photo = samples.photo()

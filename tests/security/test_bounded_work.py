@@ -11,22 +11,20 @@ import os
 import struct
 import subprocess
 import sys
-import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
 from PIL import Image
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from kitchen.extensions import db
 from kitchen.models import ItemKind, MediaFile, Role
 from tests import factories
+from tests.support.live import LiveApp
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
@@ -133,9 +131,9 @@ class _Counted:
         return len(data)
 
 
-class _Server:
-    """The app served from a thread by werkzeug, as gunicorn would hand it requests; counts how
-    much of each request body the app read (it cannot spool more than that)."""
+class _Server(LiveApp):
+    """The live app, counting how much of each request body the app read (it cannot spool
+    more than that)."""
 
     def __init__(self, app: Flask) -> None:
         self.body_read = 0
@@ -144,13 +142,7 @@ class _Server:
             environ["wsgi.input"] = _Counted(environ["wsgi.input"], self)
             return app(environ, start_response)
 
-        self.server = make_server("127.0.0.1", 0, counting, threaded=True)
-        self.port = self.server.port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
+        super().__init__(counting)
 
 
 @pytest.fixture
@@ -163,19 +155,6 @@ def served(app: Flask) -> Iterator[_Server]:
 def _free_bytes(folder: str) -> int:
     stat = os.statvfs(folder)
     return stat.f_bavail * stat.f_frsize
-
-
-def _sign_in(port: int, email: str) -> str:
-    """Sign in over HTTP; the session cookie to send."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    body = urlencode({"email": email, "password": factories.PASSWORD})
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    connection.request("POST", "/login", body=body, headers=headers)
-    response = connection.getresponse()
-    assert response.status == 302
-    cookies = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
-    connection.close()
-    return "; ".join(c.split(";", 1)[0] for c in cookies)
 
 
 def _send_multipart(port: int, path: str, cookie: str, total: int, chunked: bool) -> int:
@@ -223,7 +202,7 @@ def test_600_mb_to_an_image_item_never_reaches_the_disk(
 
     user = factories.make_user(Role.CONTRIBUTOR)
     item = factories.make_item(user, kind=ItemKind.PHOTO)
-    cookie = _sign_in(served.port, user.email)
+    cookie = served.sign_in(user.email)
     spool = tempfile.gettempdir()
     before = _free_bytes(spool)
     limit = app.config["MAX_IMAGE_BYTES"]

@@ -47,11 +47,11 @@ def world(app: Flask) -> World:
         people["other_contributor"], internal, io.BytesIO(samples.photo(3)), "内部.jpg"
     )
     internal.status, internal.usage_terms = ItemStatus.APPROVED, UsageTerms.INTERNAL_ONLY
-    editorial = factories.make_item(
-        people["other_contributor"],
-        status=ItemStatus.APPROVED,
-        usage_terms=UsageTerms.EDITORIAL_ONLY,
+    editorial = factories.make_item(people["other_contributor"], kind=ItemKind.PHOTO)
+    editorial_file = uploads.add_file(
+        people["other_contributor"], editorial, io.BytesIO(samples.photo(4)), "新闻.jpg"
     )
+    editorial.status, editorial.usage_terms = ItemStatus.APPROVED, UsageTerms.EDITORIAL_ONLY
     ids = {
         "draft": draft.id,
         "submitted": submitted.id,
@@ -65,6 +65,7 @@ def world(app: Flask) -> World:
         "internal": internal.id,
         "internal_file": internal_file.id,
         "editorial": editorial.id,
+        "editorial_file": editorial_file.id,
     }
     return World(ids=ids, emails={role: user.email for role, user in people.items()})
 
@@ -101,7 +102,15 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("files.serve", "/files/{file}/original", (302, 200, 404, 200, 404, 200)),
     ("files.serve", "/files/{internal_file}/web", (302, 200, 200, 200, 404, 200)),
     ("files.serve", "/files/{internal_file}/original", (302, 200, 200, 200, 404, 200)),
+    # Editorial use only: a media account confirms the terms first (a page with the form).
+    ("files.serve", "/files/{editorial_file}/original", (302, 200, 200, 200, 409, 200)),
+    (
+        "files.serve",
+        "/files/{editorial_file}/original?accept=editorial",
+        (302, 200, 200, 200, 200, 200),
+    ),
     ("review.queue", "/review/", (302, 403, 403, 200, 403, 403)),
+    ("review.expiring", "/review/expiring", (302, 403, 403, 200, 403, 403)),
     ("review.item", "/review/{submitted}", (302, 403, 403, 200, 403, 403)),
     ("review.item", "/review/{draft}", (302, 403, 403, 200, 403, 403)),
     ("review.item", "/review/999999", (302, 403, 403, 404, 403, 403)),
