@@ -76,7 +76,10 @@ ITEM_INPUT: dict[str, Schema] = {
     },
 }
 
-CORRECTABLE = ("title", "summary", "credit", "usage_terms", "people", "keywords")
+CORRECTABLE = (
+    *("title", "summary", "credit", "usage_terms", "people", "keywords"),
+    *("rights_until", "consent_until"),
+)
 COUNTS: Schema = {"type": "object", "additionalProperties": {"type": "integer"}}
 
 ORGANIZATION = obj({"id": INT, "name": TEXT, "kind": enum(OrgKind)})

@@ -44,6 +44,7 @@ REVIEW_TEXTS = {"title": "title", "summary": "summary", "credit": "credit_line"}
 REVIEW_TEXTS |= {"usage_terms": "usage_terms"}
 REVIEW_FIELDS = frozenset(
     {*REVIEW_TEXTS, "people", "keywords", "campaigns", "featured", "decision", "comment"}
+    | {"rights_until", "consent_until"}
 )
 
 
@@ -150,8 +151,13 @@ def corrections(data: dict[str, Any], item: Item) -> Corrections:
         keywords=item.keywords,
         campaigns=[c.slug for c in item.campaigns],
         featured=item.featured,
+        rights_until=item.rights_until,
+        consent_until=item.consent_until,
     )
     changes: dict[str, Any] = {REVIEW_TEXTS[k]: text(data, k) for k in REVIEW_TEXTS if k in data}
+    for name in ("rights_until", "consent_until"):
+        if name in data:
+            changes[name] = day(data, name)
     if "people" in data:
         changes["people"] = "、".join(texts(data, "people"))
     if "keywords" in data:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from kitchen.forms.submit import CheckboxList, usage_choices
@@ -23,6 +23,10 @@ class ReviewForm(FlaskForm):
     usage_terms = SelectField(_l("Usage terms"), choices=[])
     campaigns = CheckboxList(_l("Campaigns"), choices=[], validate_choice=False)
     featured = BooleanField(_l("Featured (精选)"))
+    rights_until = DateField(_l("Rights valid until"), validators=[Optional()])
+    consent_until = DateField(
+        _l("Consent of the people shown valid until"), validators=[Optional()]
+    )
     comment = TextAreaField(
         _l("Comment to the contributor"), validators=[Optional(), Length(max=5000)]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -26,6 +27,8 @@ class Corrections:
     keywords: str
     campaigns: list[str] = field(default_factory=list)
     featured: bool = False
+    rights_until: date | None = None
+    consent_until: date | None = None
 
 
 def _cleaned(data: Corrections) -> dict[str, object]:
@@ -37,6 +40,8 @@ def _cleaned(data: Corrections) -> dict[str, object]:
         "usage_terms": validation.choice(data.usage_terms, UsageTerms, "usage_terms"),
         "people": validation.text(data.people, "people", max_len=500),
         "keywords": submission.normalise_keywords(data.keywords),
+        "rights_until": data.rights_until,
+        "consent_until": data.consent_until,
     }
     return values
 
@@ -58,6 +63,8 @@ def correct(curator: User, item: Item, data: Corrections) -> dict[str, list[obje
     if item.featured != data.featured:
         changes["featured"] = [item.featured, data.featured]
         item.featured = data.featured
+    if {"rights_until", "consent_until"} & set(changes):
+        item.expiry_notified = None  # new dates: the warnings start again
     if changes:
         audit.record(curator, "item.correct", "item", item.id, {"changes": changes})
     return changes

@@ -234,7 +234,7 @@ def test_the_worker_warns_then_withdraws_at_expiry(app: Flask, photo_item: Item,
     drain()
     journalist = _client(app, Role.JOURNALIST)
     assert journalist.get(f"/items/{item.id}").status_code == 404
-    assert "科学之美" not in journalist.get("/library/?q=科学之美").get_data(as_text=True)
+    assert f"/items/{item.id}" not in journalist.get("/library/?q=科学之美").get_data(as_text=True)
     listing = _client(app, Role.CURATOR).get("/review/expiring").get_data(as_text=True)
     assert "科学之美" in listing
 
@@ -291,3 +291,28 @@ def test_curl_saves_a_chinese_named_file_under_a_readable_name(
     )
     saved = [p.name for p in (tmp_path / "downloads").iterdir()]
     assert saved == ["kexuezhimei.jpg"], saved
+
+
+def test_a_curator_extends_the_dates_and_reinstates(app: Flask, photo_item: Item) -> None:
+    from kitchen.services import curation, workflow
+
+    curator = factories.make_user(Role.CURATOR)
+    photo_item.rights_until = date.today() - timedelta(days=2)
+    db.session.commit()
+    assert rights.sweep().withdrawn == 1
+    db.session.expire_all()
+    item = db.session.get(Item, photo_item.id)
+    data = curation.Corrections(
+        title=item.title,
+        summary=item.summary,
+        credit_line=item.credit_line,
+        usage_terms=item.usage_terms.value,
+        people=item.people,
+        keywords=item.keywords,
+        rights_until=date.today() + timedelta(days=365),
+    )
+    curation.review(curator, item, data, workflow.Move.REINSTATE)
+    db.session.expire_all()
+    item = db.session.get(Item, photo_item.id)
+    assert item.status == ItemStatus.APPROVED and item.expiry_notified is None
+    assert rights.sweep().withdrawn == 0
