@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kitchen.extensions import db
 from kitchen.models import ItemKind, ItemStatus, Role, UsageTerms
 from kitchen.services import tokens, uploads
 from tests import factories, samples
@@ -52,6 +53,7 @@ def world(app: Flask) -> World:
         people["other_contributor"], editorial, io.BytesIO(samples.photo(4)), "新闻.jpg"
     )
     editorial.status, editorial.usage_terms = ItemStatus.APPROVED, UsageTerms.EDITORIAL_ONLY
+    db.session.commit()
     ids = {
         "draft": draft.id,
         "submitted": submitted.id,
