@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -294,6 +295,7 @@ def test_curl_saves_a_chinese_named_file_under_a_readable_name(
 
 
 def test_a_curator_extends_the_dates_and_reinstates(app: Flask, photo_item: Item) -> None:
+    from kitchen.api import payloads
     from kitchen.services import curation, workflow
 
     curator = factories.make_user(Role.CURATOR)
@@ -302,15 +304,7 @@ def test_a_curator_extends_the_dates_and_reinstates(app: Flask, photo_item: Item
     assert rights.sweep().withdrawn == 1
     db.session.expire_all()
     item = db.session.get(Item, photo_item.id)
-    data = curation.Corrections(
-        title=item.title,
-        summary=item.summary,
-        credit_line=item.credit_line,
-        usage_terms=item.usage_terms.value,
-        people=item.people,
-        keywords=item.keywords,
-        rights_until=date.today() + timedelta(days=365),
-    )
+    data = replace(payloads.corrections({}, item), rights_until=date.today() + timedelta(days=365))
     curation.review(curator, item, data, workflow.Move.REINSTATE)
     db.session.expire_all()
     item = db.session.get(Item, photo_item.id)
