@@ -61,8 +61,11 @@ def search() -> ResponseReturnValue:
 def selection() -> ResponseReturnValue:
     """The items collected for download."""
     entries = selections.entries(current_user)
-    confirm = any(access.terms_to_accept(current_user, item, "original") for item in entries)
-    return render_template("library/selection.html", entries=entries, confirm_terms=confirm)
+    return render_template(
+        "library/selection.html",
+        entries=entries,
+        confirm_terms=selections.needs_terms(current_user, entries),
+    )
 
 
 @bp.post("/selection")

@@ -166,12 +166,6 @@ def _wants_json() -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest" or request.is_json
 
 
-def _named(dups: list[uploads.Duplicate]) -> list[int | None]:
-    """Visible duplicates by id; any the user may not see, once, as None."""
-    named: list[int | None] = [d.item_id for d in dups if d.visible]
-    return named + ([None] if any(not d.visible for d in dups) else [])
-
-
 def _file_json(media) -> dict[str, object]:
     """What the upload page shows for a stored file, with its card rendered as on the page."""
     dups = uploads.duplicates_of(current_user, media)
@@ -182,7 +176,7 @@ def _file_json(media) -> dict[str, object]:
             "submit/_file_card.html",
             media=media,
             item=item,
-            duplicates={media.id: _named(dups)},
+            duplicates={media.id: uploads.named_duplicates(dups)},
         ),
         "missing": _("Still needed before submitting: %(what)s.", what="、".join(still))
         if still

@@ -24,13 +24,19 @@ def notify_decision(item: Item, review: Review) -> Notification | None:
     """Queue a notification for the item's submitter; the caller's commit stores it."""
     if review.action not in NEWSWORTHY or review.actor_id == item.submitter_id:
         return None
-    note = Notification(
-        user_id=item.submitter_id,
-        item_id=item.id,
-        action=review.action,
-        to_status=review.to_status,
-        comment=review.comment,
+    return add(
+        Notification(
+            user_id=item.submitter_id,
+            item_id=item.id,
+            action=review.action,
+            to_status=review.to_status,
+            comment=review.comment,
+        )
     )
+
+
+def add(note: Notification) -> Notification:
+    """Queue a notification (and its e-mail where SMTP is set); the caller's commit stores it."""
     db.session.add(note)
     if current_app.config.get("SMTP_HOST"):
         db.session.flush()  # the e-mail job names the notification: it needs its id

@@ -17,13 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_, select, update
 
 from kitchen.extensions import db
-from kitchen.models import Item, ItemStatus, JobKind, Notification, Role, User
-from kitchen.services import audit, jobs
+from kitchen.models import Item, ItemStatus, Notification, Role, User
+from kitchen.services import audit, notifications
 
 WARNINGS = (30, 7)  # days before the expiry, largest first
 UPCOMING_DAYS = 60  # how far ahead the curators' list looks
@@ -50,17 +49,15 @@ def _ends_before(day: date) -> ColumnElement[bool]:
 
 def _notify(item: Item, users: list[User], action: str, comment: str) -> None:
     for user in users:
-        note = Notification(
-            user_id=user.id,
-            item_id=item.id,
-            action=action,
-            to_status=item.status.value,
-            comment=comment,
+        notifications.add(
+            Notification(
+                user_id=user.id,
+                item_id=item.id,
+                action=action,
+                to_status=item.status.value,
+                comment=comment,
+            )
         )
-        db.session.add(note)
-        if current_app.config.get("SMTP_HOST"):
-            db.session.flush()
-            jobs.enqueue(JobKind.MAIL, note.id)
 
 
 def _curators() -> list[User]:

@@ -14,7 +14,7 @@ from kitchen.extensions import db
 from kitchen.labels import label
 from kitchen.models import DownloadEvent, Item, SelectionEntry, UsageTerms, User
 from kitchen.services import filenames, uploads
-from kitchen.services.access import Action, authorize, can_see
+from kitchen.services.access import Action, authorize, can_see, terms_to_accept
 from kitchen.services.errors import NotFound, ValidationError
 
 MAX_ITEMS = 200
@@ -29,6 +29,11 @@ def entries(user: User) -> list[Item]:
         .order_by(SelectionEntry.added_at, SelectionEntry.id)
     )
     return [row.item for row in rows if can_see(user, row.item)]
+
+
+def needs_terms(user: User, items: list[Item]) -> bool:
+    """Whether downloading these originals asks the user to confirm usage terms first."""
+    return any(terms_to_accept(user, item, "original") for item in items)
 
 
 def count(user: User) -> int:

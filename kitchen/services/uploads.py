@@ -248,6 +248,12 @@ def duplicates_of(user: User, media: MediaFile) -> list[Duplicate]:
     return list(seen.values())
 
 
+def named_duplicates(dups: list[Duplicate]) -> list[int | None]:
+    """Visible duplicates by id; any the user may not see, once, as None."""
+    named: list[int | None] = [d.item_id for d in dups if d.visible]
+    return named + ([None] if any(not d.visible for d in dups) else [])
+
+
 def duplicate_counts(user: User, item: Item) -> dict[int, list[int | None]]:
     """For each file of the item, the other items holding the same bytes.
 
