@@ -36,6 +36,7 @@ translations: $(MO)
 run: install
 	$(FLASK) kitchen init
 	$(FLASK) kitchen demo --if-empty
+	@fc-match -f '%{file}' 'WenQuanYi Micro Hei' 2>/dev/null | grep -qi wqy || echo "Note: credit stamps need a CJK font: sudo apt-get install fonts-wqy-microhei"
 	@echo "Serving on http://127.0.0.1:$(PORT), with the background worker (Ctrl-C stops both)"
 	KITCHEN_PORT=$(PORT) KITCHEN_WEB_WORKERS=$(WORKERS) $(BIN)/honcho start -f Procfile
 

@@ -55,6 +55,7 @@ ITEM_INPUT: dict[str, Schema] = {
     "event_date": DAY,
     "rights_until": {**DAY, "description": "The item is withdrawn on this day (rights end)."},
     "consent_until": {**DAY, "description": "The consent of the people shown ends this day."},
+    "credit_stamp": {**BOOL, "description": "Draw the credit line on the web-size pictures."},
     "credit": {
         "type": "string",
         "maxLength": 200,
@@ -78,7 +79,7 @@ ITEM_INPUT: dict[str, Schema] = {
 
 CORRECTABLE = (
     *("title", "summary", "credit", "usage_terms", "people", "keywords"),
-    *("rights_until", "consent_until"),
+    *("rights_until", "consent_until", "credit_stamp"),
 )
 COUNTS: Schema = {"type": "object", "additionalProperties": {"type": "integer"}}
 
@@ -146,6 +147,7 @@ ITEM_DETAIL = obj(
         "event_date": DAY,
         "rights_until": DAY,
         "consent_until": DAY,
+        "credit_stamp": BOOL,
         "credit": TEXT,
         "usage_terms": enum(UsageTerms),
         "consent": BOOL,

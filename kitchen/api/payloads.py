@@ -38,13 +38,13 @@ ITEM_TEXTS = {
 }
 ITEM_FIELDS = frozenset(
     {*ITEM_TEXTS, "people", "keywords", "campaigns", "event_date", "consent"}
-    | {"rights_until", "consent_until"}
+    | {"rights_until", "consent_until", "credit_stamp"}
 )
 REVIEW_TEXTS = {"title": "title", "summary": "summary", "credit": "credit_line"}
 REVIEW_TEXTS |= {"usage_terms": "usage_terms"}
 REVIEW_FIELDS = frozenset(
     {*REVIEW_TEXTS, "people", "keywords", "campaigns", "featured", "decision", "comment"}
-    | {"rights_until", "consent_until"}
+    | {"rights_until", "consent_until", "credit_stamp"}
 )
 
 
@@ -110,6 +110,8 @@ def item_data(data: dict[str, Any], base: ItemData) -> ItemData:
     for name in ("event_date", "rights_until", "consent_until"):
         if name in data:
             changes[name] = day(data, name)
+    if "credit_stamp" in data:
+        changes["credit_stamp"] = flag(data, "credit_stamp")
     if "consent" in data:
         changes["consent_confirmed"] = flag(data, "consent")
     return replace(base, **changes)
@@ -127,6 +129,7 @@ def current_item_data(item: Item) -> ItemData:
         event_date=item.event_date,
         rights_until=item.rights_until,
         consent_until=item.consent_until,
+        credit_stamp=item.credit_stamp,
         credit_line=item.credit_line,
         usage_terms=item.usage_terms.value,
         consent_confirmed=item.consent_confirmed,
@@ -153,11 +156,14 @@ def corrections(data: dict[str, Any], item: Item) -> Corrections:
         featured=item.featured,
         rights_until=item.rights_until,
         consent_until=item.consent_until,
+        credit_stamp=item.credit_stamp,
     )
     changes: dict[str, Any] = {REVIEW_TEXTS[k]: text(data, k) for k in REVIEW_TEXTS if k in data}
     for name in ("rights_until", "consent_until"):
         if name in data:
             changes[name] = day(data, name)
+    if "credit_stamp" in data:
+        changes["credit_stamp"] = flag(data, "credit_stamp")
     if "people" in data:
         changes["people"] = "、".join(texts(data, "people"))
     if "keywords" in data:

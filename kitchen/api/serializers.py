@@ -132,6 +132,7 @@ def item_json(item: Item) -> dict[str, Any]:
         "event_date": when(item.event_date),
         "rights_until": when(item.rights_until),
         "consent_until": when(item.consent_until),
+        "credit_stamp": item.credit_stamp,
         "credit": item.credit_line,
         "usage_terms": item.usage_terms.value,
         "consent": item.consent_confirmed,

@@ -36,12 +36,16 @@ def serve(file_id: int, rendition: str) -> ResponseReturnValue:
     if uploads.is_download(rendition, asked=download, partial=request.range is not None):
         uploads.record_download(current_user, media, rendition)
     response = send_served(served, attachment=served.attachment or download)
-    # Access-checked files must not sit in shared caches; renditions never change.
+    # Access-checked files must not sit in shared caches. Thumbnails and posters never change;
+    # a file carrying its credit changes with the credit, so it is checked again (ETag, 304).
     response.cache_control.public = False
     response.cache_control.private = True
-    response.cache_control.max_age = ONE_YEAR
-    if rendition != "original":
-        response.cache_control.immutable = True
+    if served.plan is not None:
+        response.cache_control.no_cache = True
+    else:
+        response.cache_control.max_age = ONE_YEAR
+        if rendition != "original":
+            response.cache_control.immutable = True
     return response
 
 

@@ -69,6 +69,7 @@ def _corrections(form: ReviewForm) -> curation.Corrections:
         keywords=form.keywords.data or "",
         campaigns=list(form.campaigns.data or []),
         featured=bool(form.featured.data),
+        credit_stamp=bool(form.credit_stamp.data),
         rights_until=form.rights_until.data,
         consent_until=form.consent_until.data,
     )

@@ -41,6 +41,7 @@ def _data(form: ItemForm, kind: str) -> submission.ItemData:
         credit_line=form.credit_line.data or "",
         usage_terms=form.usage_terms.data or "",
         consent_confirmed=bool(form.consent_confirmed.data),
+        credit_stamp=bool(form.credit_stamp.data),
         rights_until=form.rights_until.data,
         consent_until=form.consent_until.data,
         keywords=form.keywords.data or "",

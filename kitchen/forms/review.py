@@ -23,6 +23,7 @@ class ReviewForm(FlaskForm):
     usage_terms = SelectField(_l("Usage terms"), choices=[])
     campaigns = CheckboxList(_l("Campaigns"), choices=[], validate_choice=False)
     featured = BooleanField(_l("Featured (精选)"))
+    credit_stamp = BooleanField(_l("Draw the credit line on the web-size pictures"))
     rights_until = DateField(_l("Rights valid until"), validators=[Optional()])
     consent_until = DateField(
         _l("Consent of the people shown valid until"), validators=[Optional()]

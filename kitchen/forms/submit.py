@@ -64,6 +64,7 @@ class ItemForm(FlaskForm):
     consent_confirmed = BooleanField(
         _l("People who can be recognised, or are named, agreed to publication")
     )
+    credit_stamp = BooleanField(_l("Draw the credit line on the web-size pictures"))
     rights_until = DateField(
         _l("Rights valid until"),
         validators=[Optional()],

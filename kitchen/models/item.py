@@ -66,6 +66,8 @@ class Item(Base):
     rights_until: Mapped[date | None] = mapped_column(Date, index=True)
     consent_until: Mapped[date | None] = mapped_column(Date, index=True)
     expiry_notified: Mapped[int | None] = mapped_column(Integer)
+    # The web size shows the credit line drawn on the picture (off unless the terms ask).
+    credit_stamp: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     keywords: Mapped[str] = mapped_column(String(500), default="")
     contact_name: Mapped[str] = mapped_column(String(80), default="")
     contact_info: Mapped[str] = mapped_column(String(200), default="")

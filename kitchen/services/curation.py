@@ -29,6 +29,7 @@ class Corrections:
     featured: bool = False
     rights_until: date | None = None
     consent_until: date | None = None
+    credit_stamp: bool = False
 
 
 def _cleaned(data: Corrections) -> dict[str, object]:
@@ -42,6 +43,7 @@ def _cleaned(data: Corrections) -> dict[str, object]:
         "keywords": submission.normalise_keywords(data.keywords),
         "rights_until": data.rights_until,
         "consent_until": data.consent_until,
+        "credit_stamp": bool(data.credit_stamp),
     }
     return values
 

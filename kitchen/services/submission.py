@@ -33,6 +33,7 @@ class ItemData:
     consent_confirmed: bool = False
     rights_until: date | None = None
     consent_until: date | None = None
+    credit_stamp: bool = False
     keywords: str = ""
     campaigns: list[str] = field(default_factory=list)
     contact_name: str = ""
@@ -60,6 +61,7 @@ def clean_fields(data: ItemData) -> dict[str, object]:
         "consent_confirmed": bool(data.consent_confirmed),
         "rights_until": data.rights_until,
         "consent_until": data.consent_until,
+        "credit_stamp": bool(data.credit_stamp),
         "keywords": normalise_keywords(data.keywords),
         "contact_name": validation.text(
             data.contact_name, "contact_name", max_len=80, required=kind == ItemKind.LEAD

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from kitchen.extensions import db
 from kitchen.links import external_url
 from kitchen.models import Item, ItemKind, JobKind, MediaFile, UsageTerms, User
-from kitchen.services import audit, embedding, filenames, jobs
+from kitchen.services import audit, embedding, filenames, jobs, stamping
 from kitchen.services.access import (
     Action,
     authorize,
@@ -359,13 +359,15 @@ def open_rendition(
             raise NotFound()
         inline, name = True, f"{stem}-{rendition}.jpg"
         path, mime, untouched = storage().local_path(key), "image/jpeg", rendition != "web"
+        if rendition == "web" and media.item.credit_stamp and media.media_type == "image":
+            path = stamping.stamped(path, media.item.credit_line)
     fallback = f"item-{media.item_id}-{FALLBACK_KIND.get(media.media_type, 'file')}-{media.id}"
     fallback += filenames.split(name)[1]
     served = Served(path, mime, name, not inline, fallback)
     if not untouched:
         credit = credit_of(media.item)
         served.plan = embedding.plan(path, mime, credit, private=rendition == "original")
-        digest = hashlib.sha256(repr(credit).encode("utf-8")).hexdigest()[:12]
+        digest = hashlib.sha256(f"{credit!r}{path.name}".encode()).hexdigest()[:12]
         served.etag = f"{media.sha256[:16]}-{rendition}-{digest}"
     return served
 

@@ -310,3 +310,40 @@ def test_a_curator_extends_the_dates_and_reinstates(app: Flask, photo_item: Item
     item = db.session.get(Item, photo_item.id)
     assert item.status == ItemStatus.APPROVED and item.expiry_notified is None
     assert rights.sweep().withdrawn == 0
+
+
+@needs_exiftool
+def test_the_credit_stamp_is_drawn_on_the_web_size_when_asked(
+    app: Flask, photo_item: Item, tmp_path: Path
+) -> None:
+    from kitchen.services import stamping
+
+    media = photo_item.files[0]
+    journalist = _client(app, Role.JOURNALIST)
+    plain = journalist.get(f"/files/{media.id}/web")
+    assert plain.headers["Cache-Control"].count("no-cache") == 1
+    photo_item.credit_stamp = True
+    db.session.commit()
+    stamped = journalist.get(
+        f"/files/{media.id}/web", headers={"If-None-Match": plain.headers["ETag"]}
+    )
+    assert stamped.status_code == 200 and stamped.headers["ETag"] != plain.headers["ETag"]
+    before, after = (Image.open(io.BytesIO(r.data)).convert("L") for r in (plain, stamped))
+    assert before.size == after.size
+    corner = (after.width * 2 // 3, after.height * 9 // 10, after.width, after.height)
+    top = (0, 0, after.width, after.height // 3)
+
+    def difference(box: tuple[int, int, int, int]) -> int:
+        pairs = zip(before.crop(box).tobytes(), after.crop(box).tobytes(), strict=True)
+        return sum(abs(a - b) for a, b in pairs)
+
+    assert difference(corner) > 50 * difference(top) + 1000  # drawn in the corner only
+    assert exif(stamped.data, tmp_path)["XMP:Credit"] == "广东省科协 摄/李四"
+    # The stamp is kept and reused; a new credit line makes a new one.
+    assert len(list((Path(app.config["INSTANCE_DIR"]) / "stamps").glob("*.jpg"))) == 1
+    photo_item.credit_line = "广东省科协 摄/王五"
+    db.session.commit()
+    journalist.get(f"/files/{media.id}/web")
+    assert len(list((Path(app.config["INSTANCE_DIR"]) / "stamps").glob("*.jpg"))) == 2
+    if stamping.font_path() is None:
+        pytest.skip("no CJK font installed: the stamp was drawn without Chinese glyphs")
