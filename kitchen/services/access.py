@@ -124,6 +124,14 @@ def terms_to_accept(user: User | None, item: Item, rendition: str) -> UsageTerms
     return item.usage_terms if item.usage_terms == UsageTerms.EDITORIAL_ONLY else None
 
 
+def gets_untouched_original(user: User | None, item: Item) -> bool:
+    """The centre and the item's own organisation get an original exactly as it was sent;
+    everyone else gets it without location and owner fields."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.role in SEES_EVERYTHING or user.organization_id == item.organization_id
+
+
 def visible_items(user: User) -> ColumnElement[bool]:
     """A WHERE clause selecting the items this user may see, for lists and counts."""
     if not user.is_authenticated:

@@ -21,7 +21,7 @@ from kitchen.services.access import (
     authorize,
     can_see,
     can_see_state,
-    sees_every_state,
+    gets_untouched_original,
     terms_to_accept,
 )
 from kitchen.services.errors import InvalidFile, NotFound, TermsNotAccepted, ValidationError
@@ -349,8 +349,7 @@ def open_rendition(
         inline = media.media_type in ("image", "video")
         name = filenames.with_extension(media.original_name, extension_of(media.mime))
         path, mime = storage().local_path(media.storage_key), media.mime
-        # The centre and the item's own organisation get the file exactly as it was sent.
-        untouched = sees_every_state(user) or user.organization_id == media.item.organization_id
+        untouched = gets_untouched_original(user, media.item)
     else:
         key = {"web": media.web_key, "thumb": media.thumb_key, "poster": media.poster_key}.get(
             rendition
