@@ -8,6 +8,9 @@ WORKERS ?= 3
 FLASK := $(BIN)/flask --app wsgi
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
+ECHARTS_VERSION := 6.1.0
+ECHARTS_SHA256 := b66b25aeb4df84e33199dc21694014d336d222cbd9deb0e5a7c14bd6aa0d0fd0
+ECHARTS := static/vendor/echarts/VERSION-$(ECHARTS_VERSION)
 
 .PHONY: run test test-sqlite test-postgres lint format install install-dev translations extract-messages bench clean
 
@@ -23,8 +26,23 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed translations
-install-dev: $(VENV)/.installed-dev translations
+install: $(VENV)/.installed translations $(ECHARTS)
+install-dev: $(VENV)/.installed-dev translations $(ECHARTS)
+
+## The report page's chart library, Apache ECharts, from the npm registry at a pinned version and
+## checksum, served from static/vendor (never from a CDN). Without npm the pages show the tables.
+$(ECHARTS):
+	@if ! command -v npm >/dev/null; then \
+		echo "Note: npm is missing, so the report page shows tables without charts (apt-get install npm)"; \
+	else \
+		set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+		(cd "$$tmp" && npm pack --silent --no-fund --no-audit echarts@$(ECHARTS_VERSION) >/dev/null); \
+		tar -xzf "$$tmp/echarts-$(ECHARTS_VERSION).tgz" -C "$$tmp" package/dist/echarts.min.js package/LICENSE; \
+		echo "$(ECHARTS_SHA256)  $$tmp/package/dist/echarts.min.js" | sha256sum -c --quiet; \
+		mkdir -p $(@D); cp "$$tmp/package/dist/echarts.min.js" $(@D)/echarts.min.js; \
+		cp "$$tmp/package/LICENSE" $(@D)/LICENSE; touch $@; \
+		echo "ECharts $(ECHARTS_VERSION) installed in $(@D)"; \
+	fi
 
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/pybabel compile -f -i $< -o $@

@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
         label=labels.label,
         status_colour=labels.status_colour,
         status_enum=labels.status_enum,
+        note_headline=labels.note_headline,
         kind_enum=labels.kind_enum,
         with_param=labels.with_param,
         link_maker=labels.LinkMaker,

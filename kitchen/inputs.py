@@ -108,7 +108,8 @@ class KitchenRequest(Request):
         form = self.__dict__.get("form")
         if form:
             self.__dict__["form"] = ImmutableMultiDict(
-                [(clean(k), clean(v)) for k, v in form.items(multi=True)]
+                # A multipart part without a name (a forged body) is not a field: dropped.
+                [(clean(k), clean(v)) for k, v in form.items(multi=True) if k is not None]
             )
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:  # type: ignore[override]

@@ -8,7 +8,16 @@ from urllib.parse import quote_plus, urlencode
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
-from kitchen.models import ItemKind, ItemStatus, JobKind, OrgKind, Role, Urgency, UsageTerms
+from kitchen.models import (
+    Channel,
+    ItemKind,
+    ItemStatus,
+    JobKind,
+    OrgKind,
+    Role,
+    Urgency,
+    UsageTerms,
+)
 
 LABELS: dict[object, object] = {
     ItemKind.LEAD: _l("Lead"),
@@ -40,6 +49,12 @@ LABELS: dict[object, object] = {
     JobKind.INDEX: _l("search index"),
     JobKind.MAIL: _l("e-mail"),
     JobKind.POSTER: _l("video posters"),
+    Channel.PAPER: _l("Newspaper or magazine"),
+    Channel.TV: _l("Television"),
+    Channel.RADIO: _l("Radio"),
+    Channel.WEBSITE: _l("Website"),
+    Channel.NEW_MEDIA: _l("New-media account"),
+    Channel.OTHER: _l("Other"),
 }
 
 STATUS_COLOURS = {
@@ -116,3 +131,16 @@ class LinkMaker:
         if value is None or value == "":
             return prefix.rstrip("&?") or self.path
         return f"{prefix}{quote_plus(key)}={quote_plus(str(value))}"
+
+
+# Notifications that are not about a state change carry a headline of their own.
+NOTE_HEADLINES: dict[str, object] = {
+    "use": _l("Published by an outlet"),
+    "handoff": _l("Handed to your outlet by the centre"),
+}
+
+
+def note_headline(action: str) -> str | None:
+    """The headline of a notification that is not a decision (None: show the state)."""
+    found = NOTE_HEADLINES.get(action)
+    return str(found) if found is not None else None

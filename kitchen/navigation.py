@@ -14,6 +14,7 @@ MENUS: dict[Role, list[tuple[str, object]]] = {
         ("submit.index", _l("Our submissions")),
         ("library.search", _l("Library")),
         ("campaigns.index", _l("Campaigns")),
+        ("reports.index", _l("Our report")),
     ],
     Role.CURATOR: [
         ("main.home", _l("Home")),
@@ -23,6 +24,7 @@ MENUS: dict[Role, list[tuple[str, object]]] = {
         ("items.index", _l("Items")),
         ("campaigns.index", _l("Campaigns")),
         ("admin.campaign_list", _l("Manage campaigns")),
+        ("reports.index", _l("Reports")),
     ],
     Role.JOURNALIST: [
         ("main.home", _l("Home")),
@@ -37,6 +39,7 @@ MENUS: dict[Role, list[tuple[str, object]]] = {
         ("admin.orgs", _l("Organisations")),
         ("admin.users", _l("Users")),
         ("admin.campaign_list", _l("Manage campaigns")),
+        ("reports.index", _l("Reports")),
         ("admin.audit_log", _l("Audit")),
         ("admin.search_status", _l("Search index")),
     ],

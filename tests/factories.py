@@ -95,7 +95,7 @@ def make_item(submitter: User | None = None, **overrides: Any) -> Item:
         "consent_confirmed": True,
     }
     if status != ItemStatus.DRAFT:
-        values["submitted_at"] = utcnow()
+        values["submitted_at"] = values["first_submitted_at"] = utcnow()
     if status == ItemStatus.APPROVED:
         values["approved_at"] = utcnow()
     values.update(overrides)

@@ -14,6 +14,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 # The view modules attach their routes to `bp` when imported.
-from kitchen.api import account, auth, files, items, openapi, search  # noqa: E402
+from kitchen.api import account, auth, files, items, openapi, reports, search  # noqa: E402
 
-__all__ = ["account", "auth", "bp", "files", "items", "openapi", "search"]
+__all__ = ["account", "auth", "bp", "files", "items", "openapi", "reports", "search"]

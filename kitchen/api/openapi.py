@@ -34,7 +34,7 @@ def document(server_url: str) -> dict[str, Any]:
         "info": {"title": "Central Kitchen API", "version": "1.0.0", "description": DESCRIPTION},
         "servers": [{"url": server_url}],
         "security": [{"bearerAuth": []}],
-        "tags": [{"name": name} for name in ("account", "items", "files", "search")],
+        "tags": [{"name": name} for name in ("account", "items", "files", "search", "reports")],
         "paths": paths(),
         "components": {
             "securitySchemes": {

@@ -52,6 +52,7 @@ def _query(name: str, schema: Schema, description: str) -> Schema:
 PARAMETERS: dict[str, Schema] = {
     "ItemId": _id_param("item_id", "The item's id."),
     "FileId": _id_param("file_id", "The file's id."),
+    "UseId": _id_param("use_id", "The recorded use's id."),
     "Page": _query("page", {"type": "integer", "minimum": 1, "maximum": 10_000}, "Page number."),
     "SearchPage": _query("page", {"type": "integer", "minimum": 1, "maximum": 500}, "Page number."),
     "PerPage": _query(

@@ -266,6 +266,52 @@ def _search_paths() -> dict[str, Any]:
     }
 
 
+def _report_paths() -> dict[str, Any]:
+    """The quarterly report and recorded uses."""
+    period = query(
+        "period",
+        {"type": "string", "pattern": r"^\d{4}([Qq][1-4]|-(0[1-9]|1[0-2]))?$"},
+        "2026Q4, 2026-11 or 2026; the current quarter when absent.",
+    )
+    return {
+        "/reports": {
+            "get": operation(
+                "getReport",
+                "The period's figures and evaluation index (the centre: every member "
+                "organisation; a contributor: their own)",
+                "reports",
+                answer(200, "The report.", ref("Report")) | errors(*READ, 403, 422),
+                parameters=[period],
+            )
+        },
+        "/items/{item_id}/uses": {
+            "parameters": params("ItemId"),
+            "get": operation(
+                "listUses",
+                "Where the item was published",
+                "reports",
+                answer(200, "The recorded uses.", ref("UseList")) | errors(*READ, 404),
+            ),
+            "post": operation(
+                "recordUse",
+                "Record a publication of an approved item (media accounts, curators)",
+                "reports",
+                answer(201, "The recorded use.", ref("Use")) | errors(*WRITE, 409, 422),
+                requestBody=json_body(ref("UseCreate")),
+            ),
+        },
+        "/uses/{use_id}": {
+            "parameters": params("UseId"),
+            "delete": operation(
+                "removeUse",
+                "Take back a recorded use (its recorder or a curator)",
+                "reports",
+                answer(204, "Removed.") | errors(*WRITE),
+            ),
+        },
+    }
+
+
 def paths() -> dict[str, Any]:
     """Every path of the API."""
     return {
@@ -275,4 +321,5 @@ def paths() -> dict[str, Any]:
         **_file_paths(),
         **_download_paths(),
         **_search_paths(),
+        **_report_paths(),
     }

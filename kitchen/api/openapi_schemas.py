@@ -5,8 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from kitchen.models import ItemKind, ItemStatus, OrgKind, Role, Urgency, UsageTerms
-from kitchen.services import workflow
+from kitchen.models import Channel, ItemKind, ItemStatus, OrgKind, Role, Urgency, UsageTerms
+from kitchen.services import reports, workflow
 
 Schema = dict[str, Any]
 DECISIONS = list(workflow.DECISIONS)
@@ -165,6 +165,42 @@ ITEM_DETAIL = obj(
 )
 ITEM: Schema = {"allOf": [ref("ItemSummary"), ITEM_DETAIL]}
 
+NUMBER: Schema = {"type": "number"}
+REPORT_VALUES: dict[str, Schema] = {
+    c.key: {
+        **(nullable(NUMBER) if c.kind in ("rate", "hours") else NUMBER),
+        "description": str(c.label),
+    }
+    for c in reports.COLUMNS
+}
+REPORT_ROW = obj(
+    {
+        "organization_id": INT,
+        "name": TEXT,
+        "kind": enum(OrgKind),
+        "region": TEXT,
+        "rank": {**INT, "description": "Equal indexes share a rank."},
+        **REPORT_VALUES,
+        "scores": obj(
+            {p.key: NUMBER for p in reports.PARTS},
+            description="Each part's score, 0-100.",
+        ),
+    }
+)
+USE = obj(
+    {
+        "id": INT,
+        "item_id": INT,
+        "outlet": TEXT,
+        "url": TEXT,
+        "published_on": {"type": "string", "format": "date"},
+        "channel": enum(Channel),
+        "recorded_by": obj({"id": INT, "display_name": TEXT}),
+        "handoff_id": nullable(INT),
+        "created_at": {"type": "string", "format": "date-time"},
+    }
+)
+
 SCHEMAS: dict[str, Schema] = {
     "Error": obj(
         {
@@ -247,6 +283,46 @@ SCHEMAS: dict[str, Schema] = {
             **{k: ITEM_INPUT[k] for k in CORRECTABLE},
         },
         required=[],
+        additionalProperties=False,
+    ),
+    "Report": obj(
+        {
+            "period": obj(
+                {
+                    "code": {**TEXT, "examples": ["2026Q4", "2026-11", "2026"]},
+                    "kind": {"type": "string", "enum": ["quarter", "month", "year"]},
+                    "start": {"type": "string", "format": "date"},
+                    "end": {
+                        "type": "string",
+                        "format": "date",
+                        "description": "The day after the period's last day.",
+                    },
+                }
+            ),
+            "weights": obj({p.key: NUMBER for p in reports.PARTS}),
+            "ranked": {**INT, "description": "How many organisations were ranked."},
+            "organizations": {"type": "array", "items": ref("ReportRow")},
+        }
+    ),
+    "ReportRow": REPORT_ROW,
+    "Use": USE,
+    "UseList": obj({"results": {"type": "array", "items": ref("Use")}}),
+    "UseCreate": obj(
+        {
+            "outlet": {
+                "type": "string",
+                "maxLength": 120,
+                "description": "Default: the media account's own outlet.",
+            },
+            "url": {
+                "type": "string",
+                "maxLength": 500,
+                "pattern": r"^$|^https?://[^\s/$.?#][^\s]*$",
+            },
+            "published_on": {"type": "string", "format": "date"},
+            "channel": enum(Channel),
+        },
+        required=["published_on"],
         additionalProperties=False,
     ),
     "Caption": obj({"caption": {"type": "string", "maxLength": 2000}}, additionalProperties=False),

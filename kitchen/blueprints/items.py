@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from kitchen.blueprints.guards import requires
+from kitchen.forms.reports import HandoffForm, UseForm
 from kitchen.inputs import page_number, record_id
 from kitchen.models import ItemKind, ItemStatus
 from kitchen.services import (
@@ -18,9 +20,11 @@ from kitchen.services import (
     reviews,
     submission,
     uploads,
+    uses,
     workflow,
 )
 from kitchen.services.access import Action
+from kitchen.services.errors import DomainError
 from kitchen.services.items import ItemFilter
 
 bp = Blueprint("items", __name__, url_prefix="/items")
@@ -56,6 +60,11 @@ def show(item_id: int) -> ResponseReturnValue:
     item = items.get_item(current_user, item_id)
     notifications.mark_read(current_user, item.id)
     in_house = access.sees_review_history(current_user, item)
+    panel = uses.panel(current_user, item)
+    use_form = _use_form() if panel.may_record else None
+    handoff_form = HandoffForm() if panel.may_hand_off else None
+    if handoff_form is not None:
+        handoff_form.organization_id.choices = [(o.id, o.name) for o in panel.outlets]
     return render_template(
         "items/show.html",
         item=item,
@@ -63,4 +72,69 @@ def show(item_id: int) -> ResponseReturnValue:
         moves=[m.value for m in workflow.allowed_moves(current_user, item)],
         duplicates=uploads.duplicate_counts(current_user, item) if in_house else {},
         missing=submission.missing_for_submission(item) if item.is_editable else [],
+        panel=panel,
+        use_form=use_form,
+        handoff_form=handoff_form,
     )
+
+
+def _use_form() -> UseForm:
+    form = UseForm()
+    form.fill_choices()
+    return form
+
+
+@bp.post("/<int:item_id>/uses")
+@requires(Action.RECORD_USE)
+def record_use(item_id: int) -> ResponseReturnValue:
+    """已刊发: record where and when the item was published."""
+    item = items.get_item(current_user, item_id)
+    form = _use_form()
+    if not form.validate_on_submit():
+        for name, errors in form.errors.items():
+            field = getattr(form, name, None)
+            flash(f"{field.label.text if field else name}: {'; '.join(errors)}", "danger")
+        return redirect(url_for("items.show", item_id=item.id, _anchor="uses"))
+    data = uses.UseData(
+        outlet=form.outlet.data or "",
+        url=form.url.data or "",
+        published_on=form.published_on.data,
+        channel=form.channel.data or "",
+    )
+    try:
+        uses.record(current_user, item, data)
+    except DomainError as exc:
+        field = getattr(form, exc.field or "", None)
+        prefix = f"{field.label.text}: " if field is not None else ""
+        flash(f"{prefix}{exc.message}", "danger")
+    else:
+        flash(_("Publication recorded."), "success")
+    return redirect(url_for("items.show", item_id=item.id, _anchor="uses"))
+
+
+@bp.post("/<int:item_id>/uses/<int:use_id>/remove")
+@requires(Action.VIEW_ITEM)
+def remove_use(item_id: int, use_id: int) -> ResponseReturnValue:
+    """Take back a recorded use."""
+    item = uses.remove(current_user, use_id)
+    flash(_("Publication removed."), "success")
+    return redirect(url_for("items.show", item_id=item.id, _anchor="uses"))
+
+
+@bp.post("/<int:item_id>/handoffs")
+@requires(Action.HAND_OFF)
+def hand_off(item_id: int) -> ResponseReturnValue:
+    """Hand the item to a partner outlet; its journalists are told."""
+    item = items.get_item(current_user, item_id)
+    form = HandoffForm()
+    form.organization_id.choices = [(o.id, o.name) for o in uses.media_outlets()]
+    if not form.validate_on_submit():
+        flash(_("Choose a partner outlet."), "danger")
+        return redirect(url_for("items.show", item_id=item.id, _anchor="uses"))
+    try:
+        handoff = uses.hand_off(current_user, item, form.organization_id.data, form.note.data or "")
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("Handed to %(outlet)s.", outlet=handoff.organization.name), "success")
+    return redirect(url_for("items.show", item_id=item.id, _anchor="uses"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -31,6 +32,44 @@ def expire_command() -> None:
 
     report = rights.sweep()
     click.echo(f"{report.warned} items warned about, {report.withdrawn} withdrawn.")
+
+
+@kitchen_cli.command("report")
+@click.option("--period", default="", help="2026Q4, 2026-11 or 2026 (default: this quarter).")
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Also write the report as an Excel workbook to this file.",
+)
+def report_command(period: str, xlsx_path: Path | None) -> None:
+    """Print the period's ranked table of member organisations (and write the XLSX)."""
+    from kitchen.services import report_export, reports
+    from kitchen.services.errors import ValidationError
+
+    try:
+        chosen = reports.parse_period(period)
+    except ValidationError as exc:
+        raise click.BadParameter(str(exc.message), param_hint="--period") from exc
+    report = reports.build(chosen)
+    last_day = chosen.end - timedelta(days=1)
+    click.echo(f"{chosen.label} ({chosen.start} – {last_day}), {len(report.rows)} organisations")
+    click.echo(
+        f"{'#':>3}  {'index':>6}  {'sent':>5}  {'adopt':>5}  {'rate':>6}  {'downl':>6}  "
+        f"{'reuse':>5}  {'calls':>5}  {'uses':>4}  organisation"
+    )
+    for row in report.rows:
+        rate = f"{row.adoption_rate:.0%}" if row.adoption_rate is not None else "–"
+        calls = f"{row.campaigns_answered}/{row.campaigns_open}"
+        click.echo(
+            f"{row.rank:>3}  {row.index:>6.1f}  {row.submitted:>5}  {row.approved:>5}  "
+            f"{rate:>6}  {row.downloads:>6}  {row.reuse_downloads:>5}  {calls:>5}  "
+            f"{row.uses:>4}  {row.name}"
+        )
+    if xlsx_path is not None:
+        xlsx_path.write_bytes(report_export.workbook(report))
+        click.echo(f"Written to {xlsx_path}")
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models: columns, relationships and pure predicates; no I/O, no commits."""
 
 from kitchen.models.base import (
+    MEMBER_KINDS,
     Base,
     ItemKind,
     ItemStatus,
@@ -16,19 +17,24 @@ from kitchen.models.job import Job, JobKind
 from kitchen.models.library import DownloadEvent, SelectionEntry
 from kitchen.models.notification import Notification
 from kitchen.models.organization import Organization
+from kitchen.models.report import Channel, Handoff, ItemUse, ReportWeight
 from kitchen.models.review import AuditEvent, Review
 from kitchen.models.token import ApiToken
 from kitchen.models.user import LoginAttempt, User, UserSession
 
 __all__ = [
+    "MEMBER_KINDS",
     "ApiToken",
     "AuditEvent",
     "Base",
     "Campaign",
+    "Channel",
     "DownloadEvent",
+    "Handoff",
     "Item",
     "ItemKind",
     "ItemStatus",
+    "ItemUse",
     "Job",
     "JobKind",
     "LoginAttempt",
@@ -36,6 +42,7 @@ __all__ = [
     "Notification",
     "OrgKind",
     "Organization",
+    "ReportWeight",
     "Review",
     "Role",
     "SelectionEntry",

@@ -56,6 +56,10 @@ class OrgKind(StrEnum):
     MEDIA = "media"
 
 
+# The organisations that submit and are evaluated: members, not the centre or partner media.
+MEMBER_KINDS = frozenset({OrgKind.NATIONAL_SOCIETY, OrgKind.PROVINCIAL, OrgKind.CITY})
+
+
 class Role(StrEnum):
     """What a user does in the library."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kitchen.models.base import Base, UTCDateTime, utcnow
@@ -15,6 +15,8 @@ class DownloadEvent(Base):
     """One download: who took which rendition of which file of which item, and when."""
 
     __tablename__ = "download_event"
+    # Reports read a period's downloads with their item and downloader from this index alone.
+    __table_args__ = (Index("ix_download_event_period", "created_at", "item_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)

@@ -25,6 +25,11 @@ class Action(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"
     VIEW_AUDIT = "view_audit"
     SEARCH = "search"
+    RECORD_USE = "record_use"
+    HAND_OFF = "hand_off"
+    VIEW_REPORTS = "view_reports"
+    VIEW_OWN_REPORT = "view_own_report"
+    MANAGE_REPORT_WEIGHTS = "manage_report_weights"
 
 
 # Role-level rights: which roles may attempt an action at all.
@@ -40,6 +45,13 @@ ROLE_RIGHTS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_CAMPAIGNS: frozenset({Role.CURATOR, Role.ADMIN}),
     Action.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
     Action.VIEW_AUDIT: frozenset({Role.ADMIN}),
+    # 已刊发: the outlets that publish, and the centre on their behalf.
+    Action.RECORD_USE: frozenset({Role.JOURNALIST, Role.CURATOR}),
+    Action.HAND_OFF: frozenset({Role.CURATOR}),
+    # Reports: the centre reads every organisation's, a member organisation its own.
+    Action.VIEW_REPORTS: frozenset({Role.CURATOR, Role.ADMIN}),
+    Action.VIEW_OWN_REPORT: frozenset({Role.CURATOR, Role.ADMIN, Role.CONTRIBUTOR}),
+    Action.MANAGE_REPORT_WEIGHTS: frozenset({Role.ADMIN}),
 }
 
 # Centre staff see work in progress of every organisation.
@@ -114,6 +126,36 @@ def authorize(user: User | None, action: Action, item: Item | None = None) -> No
         raise NotFound()
     if not may(user, action, item):
         raise Forbidden()
+
+
+def may_read_report(user: User | None, organization_id: int) -> bool:
+    """The centre reads every organisation's report; a contributor only their own's."""
+    if role_may(user, Action.VIEW_REPORTS):
+        return True
+    return bool(
+        role_may(user, Action.VIEW_OWN_REPORT)
+        and user is not None
+        and user.organization_id == organization_id
+    )
+
+
+def may_record_use(user: User | None, item: Item) -> bool:
+    """Uses are recorded on approved items the user may see, by media and the centre."""
+    return role_may(user, Action.RECORD_USE) and item.is_public and can_see(user, item)
+
+
+def may_remove_use(user: User | None, recorded_by_id: int) -> bool:
+    """The account that recorded a use, or a curator, may take it back."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.id == recorded_by_id or user.role == Role.CURATOR
+
+
+def sees_handoff(user: User | None, organization_id: int) -> bool:
+    """A handoff is seen by the centre and by the outlet it was handed to."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.role in SEES_EVERYTHING or user.organization_id == organization_id
 
 
 def terms_to_accept(user: User | None, item: Item, rendition: str) -> UsageTerms | None:

@@ -7,10 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from kitchen.extensions import db
-from kitchen.models import Campaign, Item, ItemStatus, Organization, User, item_campaign
+from kitchen.models import (
+    MEMBER_KINDS,
+    Campaign,
+    Item,
+    ItemStatus,
+    Organization,
+    User,
+    item_campaign,
+)
 from kitchen.services import audit, validation
 from kitchen.services.errors import Conflict, NotFound, ValidationError
 
@@ -106,14 +114,29 @@ def approved_counts() -> dict[int, int]:
 
 
 def answers(campaign: Campaign) -> list[tuple[str, int, int]]:
-    """Who answered the call: per organisation, items suggested for it and items approved."""
-    approved = func.sum(case((Item.status == ItemStatus.APPROVED, 1), else_=0))
-    rows = db.session.execute(
-        select(Organization.name, func.count(Item.id), approved)
-        .join(Item, Item.organization_id == Organization.id)
+    """Who answered the call, and who did not: every active member organisation (and any other
+    that answered) with the items it sent for the campaign and how many were approved."""
+    sent = (
+        select(
+            Item.organization_id.label("org"),
+            func.count(Item.id).label("total"),
+            func.sum(case((Item.status == ItemStatus.APPROVED, 1), else_=0)).label("approved"),
+        )
         .join(item_campaign, item_campaign.c.item_id == Item.id)
         .where(item_campaign.c.campaign_id == campaign.id, Item.status != ItemStatus.DRAFT)
-        .group_by(Organization.name)
-        .order_by(func.count(Item.id).desc(), Organization.name)
+        .group_by(Item.organization_id)
+        .subquery()
     )
-    return [(name, total, int(done or 0)) for name, total, done in rows]
+    total = func.coalesce(sent.c.total, 0)
+    rows = db.session.execute(
+        select(Organization.name, total, func.coalesce(sent.c.approved, 0))
+        .outerjoin(sent, sent.c.org == Organization.id)
+        .where(
+            or_(
+                sent.c.total.is_not(None),
+                and_(Organization.kind.in_(MEMBER_KINDS), Organization.active.is_(True)),
+            )
+        )
+        .order_by(total.desc(), Organization.name)
+    )
+    return [(name, int(count), int(done)) for name, count, done in rows]

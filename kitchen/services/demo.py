@@ -32,6 +32,7 @@ def load_demo(report: Report = print) -> None:
     _users(report)
     _campaigns(report)
     _items(report)
+    _travels(report)
 
 
 def _orgs(report: Report) -> None:
@@ -99,6 +100,41 @@ def _items(report: Report) -> None:
             item.featured = True
             db.session.commit()
         report(f"item {item.title}")
+
+
+def _travels(report: Report) -> None:
+    """Some downloads and one recorded publication, so the report page has figures to show."""
+    from kitchen.models import ItemStatus, ItemUse, MediaFile
+    from kitchen.services import uses
+
+    if db.session.scalar(select(ItemUse.id).limit(1)) is not None:
+        return
+    journalist = accounts.find_user("journalist@kitchen.example.com")
+    sichuan = accounts.find_user("sichuan@kitchen.example.com")
+    if journalist is None or sichuan is None:
+        return
+    files = db.session.scalars(
+        select(MediaFile)
+        .join(Item, Item.id == MediaFile.item_id)
+        .where(Item.status == ItemStatus.APPROVED)
+        .order_by(MediaFile.id)
+    ).all()
+    for media in files:
+        uploads.record_download(journalist, media, "original")
+        if media.item.organization_id != sichuan.organization_id:
+            uploads.record_download(sichuan, media, "web")  # 共建共享: another member reuses it
+    story = db.session.scalars(
+        select(Item).where(Item.status == ItemStatus.APPROVED).order_by(Item.id)
+    ).first()
+    if story is not None:
+        uses.record(
+            journalist,
+            story,
+            uses.UseData(
+                url="https://www.stdaily.com/", published_on=date.today(), channel="paper"
+            ),
+        )
+        report(f"publication of {story.title} in {journalist.organization.name}")
 
 
 def _files(author: User, item: Item, spec: dict[str, object]) -> None:

@@ -96,7 +96,7 @@ def _item(record: dict, lookups: _Lookups, actor: User) -> Item:
     item = Item(organization=org, submitter_id=actor.id, status=status, **values)
     item.campaigns = campaigns
     if status != ItemStatus.DRAFT:
-        item.submitted_at = utcnow()
+        item.submitted_at = item.first_submitted_at = utcnow()
     if status == ItemStatus.APPROVED:
         item.approved_at = utcnow()
     return item

@@ -107,7 +107,7 @@ def _send(note: Notification) -> str | None:
         base_url=current_app.config["BASE_URL"] or DEFAULT_BASE_URL
     ):
         link = url_for("items.show", item_id=note.item_id, _external=True)
-        status = status_text(note.to_status, user)
+        status = status_text(note.to_status, user, note.action)
     body = f"{note.item.title}\n{status}\n\n{note.comment}\n\n{link}\n"
     message.set_content(body)
     try:
@@ -119,11 +119,12 @@ def _send(note: Notification) -> str | None:
     return None
 
 
-def status_text(status: str, user: User) -> str:
-    """The state's name in the recipient's interface language."""
+def status_text(status: str, user: User, action: str = "") -> str:
+    """The state's name (or a non-decision's headline) in the recipient's interface language."""
     from flask_babel import force_locale
 
+    from kitchen.labels import note_headline
     from kitchen.services.workflow import status_label
 
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return status_label(status)
+        return note_headline(action) or status_label(status)

@@ -14,8 +14,6 @@ from kitchen.services import audit, campaigns, validation, workflow
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import Forbidden, ValidationError
 
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-
 
 @dataclass
 class ItemData:
@@ -71,12 +69,8 @@ def clean_fields(data: ItemData) -> dict[str, object]:
         ),
         "angle": validation.text(data.angle, "angle", max_len=2000),
         "urgency": validation.choice(data.urgency or Urgency.NORMAL.value, Urgency, "urgency"),
-        "link_url": validation.text(data.link_url, "link_url", max_len=500),
+        "link_url": validation.web_address(data.link_url, "link_url", max_len=500),
     }
-    if values["link_url"] and not URL.match(str(values["link_url"])):
-        raise ValidationError(
-            _l("Please give a web address starting with http:// or https://."), field="link_url"
-        )
     return values
 
 

@@ -41,6 +41,19 @@ def text(value: str | None, field: str, *, max_len: int, required: bool = False)
     return cleaned
 
 
+WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def web_address(value: str | None, field: str, *, max_len: int = 500) -> str:
+    """An http:// or https:// address, or empty."""
+    cleaned = text(value, field, max_len=max_len)
+    if cleaned and not WEB_ADDRESS.match(cleaned):
+        raise ValidationError(
+            _l("Please give a web address starting with http:// or https://."), field=field
+        )
+    return cleaned
+
+
 def email(value: str | None, field: str = "email") -> str:
     """A syntactically valid e-mail address, lower-cased (no DNS look-up)."""
     raw = text(value, field, max_len=254, required=True)

@@ -100,6 +100,8 @@ def transition(user: User, item: Item, move: Move, comment: str = "") -> Review:
     now = utcnow()
     if move_spec.target == S.SUBMITTED:
         item.submitted_at = now
+        if item.first_submitted_at is None:
+            item.first_submitted_at = now
     if move_spec.target == S.APPROVED and item.approved_at is None:
         item.approved_at = now
     item.claimed_by_id, item.claimed_at = None, None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import date
 from urllib.parse import quote
 
 import pytest
@@ -22,6 +23,7 @@ STORY |= {"credit": "测试科协 文/张三"}
 ANYONE = (401, 401, 200, 200, 200, 200, 200)
 CONTRIBUTOR_OWN = (401, 401, 200, 404, 403, 404, 403)
 CURATOR_ONLY = (401, 401, 403, 404, 200, 404, 403)
+USE = {"outlet": "人民日报", "published_on": date.today().isoformat(), "channel": "paper"}
 
 
 def _png() -> dict[str, object]:
@@ -52,6 +54,12 @@ MATRIX: list[tuple[str, str, dict[str, object], tuple[int, ...]]] = [
     ("GET", "/files/{file}/poster", {}, (401, 401, 404, 404, 404, 404, 404)),
     ("GET", "/search?q=科学家", {}, ANYONE),
     ("GET", "/openapi.json", {}, (200,) * len(WHO)),
+    ("GET", "/reports?period=2026Q4", {}, (401, 401, 200, 200, 200, 403, 200)),
+    ("GET", "/items/{approved}/uses", {}, ANYONE),
+    ("GET", "/items/{draft}/uses", {}, (401, 401, 200, 404, 200, 404, 200)),
+    ("POST", "/items/{approved}/uses", {"json": USE}, (401, 401, 403, 403, 201, 201, 403)),
+    ("POST", "/items/{draft}/uses", {"json": USE}, (401, 401, 403, 404, 409, 404, 403)),
+    ("DELETE", "/uses/999999", {}, (401, 401, 404, 404, 404, 404, 404)),
 ]
 
 

@@ -128,6 +128,15 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("library.search", "/library/?q=科学家", (302, 200, 200, 200, 200, 200)),
     ("library.selection", "/library/selection", (302, 200, 200, 200, 200, 200)),
     ("library.selection_zip", "/library/selection.zip", (302, 404, 404, 404, 404, 404)),
+    # Reports: the centre reads all, a member organisation its own, media none.
+    ("reports.index", "/reports/", (302, 302, 302, 200, 403, 200)),
+    ("reports.index", "/reports/?period=2026Q9", (302, 422, 422, 422, 403, 422)),
+    ("reports.organization", "/reports/org/{org}", (302, 200, 403, 200, 403, 200)),
+    ("reports.organization", "/reports/org/999999", (302, 404, 404, 404, 403, 404)),
+    ("reports.figure", "/reports/org/{org}/items?figure=approved", (302, 200, 403, 200, 403, 200)),
+    ("reports.figure", "/reports/org/{org}/items?figure=nope", (302, 404, 404, 404, 403, 404)),
+    ("reports.export", "/reports/export.xlsx", (302, 403, 403, 200, 403, 200)),
+    ("reports.weights", "/reports/weights", (302, 403, 403, 403, 403, 200)),
 ]
 
 # POST-only routes: (endpoint, url, statuses) with an empty form.
@@ -152,6 +161,13 @@ POST_MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("tokens.revoke", "/account/tokens/{token}/revoke", (302, 302, 404, 404, 404, 404)),
     ("library.change_selection", "/library/selection", (302, 302, 302, 302, 302, 302)),
     ("admin.search_status", "/admin/search", (302, 403, 403, 403, 403, 302)),
+    # 已刊发: media accounts and curators record uses (an empty form: an error, flashed).
+    ("items.record_use", "/items/{approved}/uses", (302, 403, 403, 302, 302, 403)),
+    ("items.record_use", "/items/{internal}/uses", (302, 403, 403, 302, 404, 403)),
+    ("items.record_use", "/items/{draft}/uses", (302, 403, 403, 302, 404, 403)),
+    ("items.remove_use", "/items/{approved}/uses/999999/remove", (302, 404, 404, 404, 404, 404)),
+    ("items.hand_off", "/items/{approved}/handoffs", (302, 403, 403, 302, 403, 403)),
+    ("reports.weights", "/reports/weights", (302, 403, 403, 403, 403, 400)),
 ]
 
 CASES = [
