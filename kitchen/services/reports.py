@@ -235,14 +235,15 @@ class Part:
 
 
 PARTS: tuple[Part, ...] = (
-    Part("approved", _l("Items adopted"), 20),
+    Part("approved", _l("Items adopted"), 15),
     Part("adoption_rate", _l("Adoption rate"), 10, rate=True),
     Part("featured", _l("Featured"), 10),
     Part("media_downloads", _l("Downloads by media"), 15),
     Part("reuse_downloads", _l("Reuse by other members"), 10),
     Part("downloaders", _l("Distinct downloaders"), 5),
     Part("campaign_rate", _l("Calls answered"), 10, rate=True),
-    Part("uses", _l("Recorded uses"), 20),
+    # A publication is the strongest sign of influence: the heaviest weight.
+    Part("uses", _l("Recorded uses"), 25),
 )
 PART_KEYS = tuple(p.key for p in PARTS)
 MAX_WEIGHT = 100.0

@@ -69,7 +69,7 @@ def test_the_index_follows_the_default_weights(history: History) -> None:
     report = reports.build(Q4)
     a, b, c = (report.row(history.orgs[k]) for k in "abc")
     # A: every count is the highest but reuse (1 of 2): 100 everywhere, 50 for the two
-    # halves (adoption 50%, reuse 1/2): (20+10+15+5+10+20)·100 + (10+10)·50 = 9000 → 90.0.
+    # halves (adoption 50%, reuse 1/2): (15+10+15+5+10+25)·100 + (10+10)·50 = 9000 → 90.0.
     assert a.scores == {
         "approved": 100.0,
         "adoption_rate": 50.0,
@@ -81,7 +81,7 @@ def test_the_index_follows_the_default_weights(history: History) -> None:
         "uses": 100.0,
     }
     assert a.index == 90.0
-    # B: 20·100 + 10·50 + 10·0 + 15·25 + 10·100 + 5·66.7 + 10·100 + 20·100 = 7208.5 → 72.1.
+    # B: 15·100 + 10·50 + 10·0 + 15·25 + 10·100 + 5·66.7 + 10·100 + 25·100 = 7208.5 → 72.1.
     assert (b.scores["media_downloads"], b.scores["downloaders"]) == (25.0, 66.7)
     assert b.index == 72.1
     assert c.index == 0.0
@@ -104,7 +104,7 @@ def test_the_index_follows_the_stored_weights(app: Flask, history: History) -> N
     assert (a.index, b.index) == (75.0, 100.0)
     assert report.rows[0].organization_id == history.orgs["b"]
     audit = db.session.query(AuditEvent).filter_by(action="report.weights").one()
-    assert audit.actor_id == admin.id and audit.details["changed"]["approved"] == [20.0, 0.0]
+    assert audit.actor_id == admin.id and audit.details["changed"]["approved"] == [15.0, 0.0]
     # Equal indexes share a rank.
     reports.save_weights(admin, {key: 0 for key in reports.PART_KEYS} | {"uses": 5})
     ranks = [r.rank for r in reports.build(Q4).rows]

@@ -170,7 +170,7 @@ def test_admins_edit_the_weights_on_the_page(
 ) -> None:
     login_as(Role.ADMIN)
     page = client.get("/reports/weights").get_data(as_text=True)
-    assert "评价指数权重" in page and 'value="20' in page
+    assert "评价指数权重" in page and 'value="25' in page
     form = {key: "0" for key in reports.PART_KEYS} | {"uses": "3"}
     bad = client.post("/reports/weights", data=form | {"approved": "-5"})
     assert bad.status_code == 400 and "请填写 0 到 100 之间的数" in bad.get_data(as_text=True)
