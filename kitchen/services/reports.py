@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -45,6 +46,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from kitchen.database import is_sqlite
@@ -72,7 +74,7 @@ from kitchen.services.access import (
     role_may,
     visible_items,
 )
-from kitchen.services.errors import Forbidden, NotFound, ValidationError
+from kitchen.services.errors import Conflict, Forbidden, NotFound, ValidationError
 
 DECISIONS = ("approve", "reject", "request_changes")
 
@@ -287,7 +289,11 @@ def save_weights(user: User, values: dict[str, str | float | None]) -> dict[str,
             row.weight, row.updated_by_id = number, user.id
     changed = {k: [before[k], v] for k, v in parsed.items() if before[k] != v}
     audit.record(user, "report.weights", "report", None, {"changed": changed})
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # another admin saved the first weights at the same moment
+        db.session.rollback()
+        raise Conflict(_l("Someone else changed the weights a moment ago. Please reload.")) from exc
     return parsed
 
 
@@ -447,9 +453,7 @@ def _returns(rows: dict[int, OrgRow], start: datetime, end: datetime) -> None:
             row.returned = count
 
 
-def _hours(
-    later: ColumnElement[datetime], earlier: ColumnElement[datetime]
-) -> ColumnElement[float]:
+def _hours(later: Any, earlier: Any) -> ColumnElement[Any]:
     if is_sqlite():
         return (func.julianday(later) - func.julianday(earlier)) * 24.0
     return func.extract("epoch", later - earlier) / 3600.0
@@ -573,8 +577,8 @@ def _answers(
 ) -> dict[int, dict[int, int]]:
     """Items sent in the period per organisation and open campaign."""
     answers: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in rows.values():
-        row.campaigns_open = len(campaigns)
+    for each in rows.values():
+        each.campaigns_open = len(campaigns)
     if not campaigns:
         return answers
     query = (
@@ -640,7 +644,7 @@ def rank(rows: list[OrgRow], weight_map: dict[str, float]) -> list[OrgRow]:
     return ordered
 
 
-def _grouped(rows: list[OrgRow], key) -> list[tuple]:  # type: ignore[no-untyped-def]
+def _grouped(rows: list[OrgRow], key: Callable[[OrgRow], Any]) -> list[tuple[Any, int, float]]:
     groups: dict[object, list[OrgRow]] = defaultdict(list)
     for row in rows:
         groups[key(row)].append(row)
