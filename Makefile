@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= $(or $(KITCHEN_PORT),5000)
+# 0.0.0.0 serves a pilot on the office network; the default keeps it on this machine.
+HOST ?= $(or $(KITCHEN_HOST),127.0.0.1)
 WORKERS ?= 3
 FLASK := $(BIN)/flask --app wsgi
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
@@ -55,8 +57,8 @@ run: install
 	$(FLASK) kitchen init
 	$(FLASK) kitchen demo --if-empty
 	@fc-match -f '%{file}' 'WenQuanYi Micro Hei' 2>/dev/null | grep -qi wqy || echo "Note: credit stamps need a CJK font: sudo apt-get install fonts-wqy-microhei"
-	@echo "Serving on http://127.0.0.1:$(PORT), with the background worker (Ctrl-C stops both)"
-	KITCHEN_PORT=$(PORT) KITCHEN_WEB_WORKERS=$(WORKERS) $(BIN)/honcho start -f Procfile
+	@echo "Serving on http://$(HOST):$(PORT), with the background worker (Ctrl-C stops both)"
+	KITCHEN_HOST=$(HOST) KITCHEN_PORT=$(PORT) KITCHEN_WEB_WORKERS=$(WORKERS) $(BIN)/honcho start -f Procfile
 
 ## The whole suite on SQLite, then again on a throwaway PostgreSQL.
 test: install-dev

@@ -22,7 +22,7 @@ from flask_login import current_user
 from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.admin import CampaignForm, OrgForm, UserForm, org_kind_choices, role_choices
 from kitchen.inputs import page_number, record_id
-from kitchen.services import accounts, audit, campaigns, indexing, jobs
+from kitchen.services import accounts, audit, audit_view, campaigns, indexing, jobs
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
 
@@ -164,12 +164,12 @@ def audit_log() -> ResponseReturnValue:
     events, total = audit.list_events(_audit_filter(), page=page)
     return render_template(
         "admin/audit.html",
-        events=events,
+        rows=audit_view.present(events),
         total=total,
         page=page,
         per_page=50,
         flt=_audit_filter(),
-        actions=audit.actions(),
+        actions=[(code, audit_view.action_label(code)) for code in audit.actions()],
     )
 
 

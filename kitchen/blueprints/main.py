@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -19,6 +27,16 @@ def index() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return redirect(url_for("main.home"))
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """The tab icon, for clients that ask for it at the root instead of reading the page."""
+    response = send_from_directory(
+        current_app.static_folder or "static", "favicon.svg", mimetype="image/svg+xml"
+    )
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.get("/home")

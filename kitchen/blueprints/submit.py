@@ -167,6 +167,11 @@ def _wants_json() -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest" or request.is_json
 
 
+def _missing_text(still: list[str]) -> str:
+    """The hint under the form: what the item still needs before it can be submitted."""
+    return _("Still needed before submitting: %(what)s.", what="、".join(still)) if still else ""
+
+
 def _file_json(media) -> dict[str, object]:
     """What the upload page shows for a stored file, with its card rendered as on the page."""
     dups = uploads.duplicates_of(current_user, media)
@@ -179,9 +184,7 @@ def _file_json(media) -> dict[str, object]:
             item=item,
             duplicates={media.id: uploads.named_duplicates(dups)},
         ),
-        "missing": _("Still needed before submitting: %(what)s.", what="、".join(still))
-        if still
-        else "",
+        "missing": _missing_text(still),
         "id": media.id,
         "original_name": media.original_name,
         "mime": media.mime,
@@ -241,9 +244,11 @@ def delete_file(item_id: int, file_id: int) -> ResponseReturnValue:
     media = uploads.get_file(current_user, file_id)
     if media.item_id != item_id:
         abort(404)
+    item = media.item
     uploads.remove_file(current_user, media)
     if _wants_json():
-        return jsonify({"deleted": file_id})
+        still = submission.missing_for_submission(item)
+        return jsonify({"deleted": file_id, "missing": _missing_text(still)})
     flash(_("The file was removed."), "success")
     return redirect(url_for("submit.edit", item_id=item_id, _anchor="files"))
 

@@ -170,5 +170,11 @@ def _item_data(spec: dict[str, object]) -> submission.ItemData:
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
-    """The demo sign-ins to print: (role, e-mail, password)."""
-    return [(role, email, DEMO_PASSWORD) for email, _name, role, _org in USERS]
+    """The demo sign-ins to print: (role, e-mail, password), leaving out accounts an admin has
+    disabled (or whose organisation is disabled) since."""
+    active = {
+        user.email
+        for user in db.session.scalars(select(User).where(User.email.in_([u[0] for u in USERS])))
+        if user.is_active
+    }
+    return [(role, email, DEMO_PASSWORD) for email, _name, role, _org in USERS if email in active]

@@ -24,7 +24,13 @@ from kitchen.services.access import (
     gets_untouched_original,
     terms_to_accept,
 )
-from kitchen.services.errors import InvalidFile, NotFound, TermsNotAccepted, ValidationError
+from kitchen.services.errors import (
+    Conflict,
+    InvalidFile,
+    NotFound,
+    TermsNotAccepted,
+    ValidationError,
+)
 from kitchen.services.media import (
     MediaType,
     Rendition,
@@ -108,6 +114,15 @@ def add_file(
     )
     keys = [stored.key]
     try:
+        twin = next((f for f in item.files if f.sha256 == stored.sha256), None)
+        if twin is not None:
+            raise Conflict(
+                _l(
+                    "This file is already attached to this item (%(name)s).",
+                    name=twin.original_name,
+                ),
+                field="file",
+            )
         media = MediaFile(
             item_id=item.id,
             position=_next_position(item),

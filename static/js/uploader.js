@@ -10,6 +10,7 @@
   const text = {
     done: document.documentElement.lang === "en" ? "Uploaded" : "已上传",
     failed: document.documentElement.lang === "en" ? "Failed" : "上传失败",
+    saved: document.documentElement.lang === "en" ? "Saved" : "已保存",
   };
 
   function row(file) {
@@ -44,6 +45,45 @@
     holder.innerHTML = info.card_html;
     if (holder.firstElementChild) files.appendChild(holder.firstElementChild);
   }
+
+  // Saving a caption or removing a file happens in place: the item form above keeps whatever
+  // was typed into it and the page does not jump (without script the forms post as usual).
+  files.addEventListener("submit", function (event) {
+    const form = event.target.closest("form[data-file-action]");
+    if (!form || event.defaultPrevented) return;
+    event.preventDefault();
+    const note = form.querySelector("[data-file-note]");
+    const button = form.querySelector("button[type=submit]");
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+    request.setRequestHeader("Accept", "application/json");
+    if (button) button.disabled = true;
+    request.onloadend = function () {
+      if (button) button.disabled = false;
+      let body = {};
+      try { body = JSON.parse(request.responseText || "{}"); } catch (e) { body = {}; }
+      if (request.status >= 200 && request.status < 300) {
+        if (form.dataset.fileAction === "remove") {
+          const holder = form.closest("[data-file-id]");
+          if (holder) holder.remove();
+          missing(body.missing);
+        } else if (note) {
+          note.className = "small ms-1 text-success";
+          note.textContent = text.saved;
+        }
+      } else if (note || form.dataset.fileAction === "remove") {
+        const message = (body.error && body.error.message) || String(request.status || "");
+        if (note) {
+          note.className = "small ms-1 text-danger";
+          note.textContent = message;
+        } else {
+          window.alert(message);
+        }
+      }
+    };
+    request.send(new FormData(form));
+  });
 
   // Keep "still needed before submitting" in step with what was just uploaded.
   function missing(text) {

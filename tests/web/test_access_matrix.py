@@ -78,6 +78,7 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("main.index", "/", (302, 302, 302, 302, 302, 302)),
     ("main.home", "/home", (302, 200, 200, 200, 200, 200)),
     ("main.healthz", "/healthz", (200, 200, 200, 200, 200, 200)),
+    ("main.favicon", "/favicon.ico", (200, 200, 200, 200, 200, 200)),
     ("auth.login", "/login", (200, 302, 302, 302, 302, 302)),
     ("auth.change_password", "/account/password", (302, 200, 200, 200, 200, 200)),
     ("items.index", "/items/", (302, 200, 200, 200, 200, 200)),

@@ -1,0 +1,98 @@
+"""Daily use in Chromium (issue 16): errors come into view, edits survive, nothing is cut."""
+
+from __future__ import annotations
+
+import io
+
+from playwright.sync_api import Page, expect
+
+from kitchen.extensions import db
+from kitchen.models import Item, ItemKind, ItemStatus, MediaFile, Role
+from kitchen.services import uploads
+from tests import factories, samples
+from tests.browser.conftest import BrowserLogin
+
+
+def _in_view(page: Page, selector: str) -> bool:
+    return page.evaluate(
+        """(selector) => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= window.innerHeight;
+        }""",
+        selector,
+    )
+
+
+def test_a_decision_without_a_comment_shows_its_error(
+    page: Page, live_server: str, browser_login: BrowserLogin
+) -> None:
+    item = factories.make_item(status=ItemStatus.SUBMITTED, body="第一段。\n" * 80)
+    curator = factories.make_user(Role.CURATOR)
+    browser_login(curator.email, factories.PASSWORD)
+    page.goto(f"/review/{item.id}")
+    page.get_by_test_id("reject").click()
+    comment = page.locator("textarea[name=comment]")
+    expect(comment).to_be_focused()
+    expect(comment).to_have_class("form-control form-control-sm is-invalid")
+
+    assert _in_view(page, "textarea[name=comment]")
+    expect(page.get_by_text("请在意见中说明理由。")).to_be_visible()
+
+
+def test_caption_and_remove_keep_unsaved_edits_and_leaving_asks(
+    page: Page, live_server: str, browser_login: BrowserLogin
+) -> None:
+    user = factories.make_user(Role.CONTRIBUTOR)
+    item = factories.make_item(user, kind=ItemKind.PHOTO, title="原来的标题")
+    first = uploads.add_file(user, item, io.BytesIO(samples.photo(11)), "一.jpg")
+    uploads.add_file(user, item, io.BytesIO(samples.photo(12)), "二.jpg")
+    browser_login(user.email, factories.PASSWORD)
+    page.goto(f"/submit/{item.id}/edit")
+    title = page.get_by_test_id("item-form").locator("input[name=title]")
+    title.fill("改过但还没保存的标题")
+    card = page.locator(f'[data-file-id="{first.id}"]')
+    card.locator("textarea[name=caption]").fill("实验室里的学生")
+    card.get_by_role("button", name="保存说明").click()
+    expect(card.get_by_text("已保存")).to_be_visible()
+    expect(title).to_have_value("改过但还没保存的标题")
+    assert page.url.endswith(f"/submit/{item.id}/edit")
+    page.locator("[data-file-id]").nth(1).get_by_role("button", name="删除").click()
+    expect(page.locator("[data-file-id]")).to_have_count(1)
+    expect(title).to_have_value("改过但还没保存的标题")
+    db.session.expire_all()
+    assert db.session.get(MediaFile, first.id).caption == "实验室里的学生"
+    assert len(db.session.get(Item, item.id).files) == 1
+    # Leaving with the title still unsaved asks first.
+    asked: list[str] = []
+
+    def answer(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.get_by_role("link", name="首页").first.click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    expect(title).to_have_value("改过但还没保存的标题")
+
+
+def test_a_paste_over_the_limit_is_kept_and_refused(
+    page: Page, live_server: str, browser_login: BrowserLogin
+) -> None:
+    user = factories.make_user(Role.CONTRIBUTOR)
+    item = factories.make_item(user)
+    browser_login(user.email, factories.PASSWORD)
+    page.goto(f"/submit/{item.id}/edit")
+    body = page.get_by_test_id("item-form").locator("textarea[name=body]")
+    body.fill("")
+    body.focus()
+    page.keyboard.insert_text("字" * 100_005)
+    counter = page.get_by_test_id("counter-body")
+    expect(counter).to_contain_text("超出 5 字")
+    page.get_by_test_id("save-draft").click()
+    expect(body).to_be_focused()
+    assert page.evaluate("() => document.querySelector('textarea[name=body]').value.length") == (
+        100_005
+    )
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).body == "他把一生献给了科学事业。"
