@@ -62,7 +62,17 @@ def unread_notifications() -> int:
     return notifications.unread_count(current_user)
 
 
+def selection_count() -> int:
+    """The badge on 我的素材篮: how many items the signed-in user has collected."""
+    from kitchen.services import selections
+
+    if not current_user.is_authenticated:
+        return 0
+    return selections.count(current_user)
+
+
 def init_app(app: Flask) -> None:
     """Expose the menu and the notification count to templates."""
     app.jinja_env.globals["nav_links"] = nav_links
     app.jinja_env.globals["unread_notifications"] = unread_notifications
+    app.jinja_env.globals["selection_count"] = selection_count

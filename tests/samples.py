@@ -23,10 +23,10 @@ def video() -> bytes:
     return generate_demo_video(seconds=1.5, width=320, height=180)
 
 
-def png() -> bytes:
-    """A small PNG."""
+def png(colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A small PNG (another colour: other bytes)."""
     buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "PNG")
+    Image.new("RGB", (64, 48), colour).save(buffer, "PNG")
     return buffer.getvalue()
 
 

@@ -55,6 +55,14 @@ def update_item(item_id: int) -> ResponseReturnValue:
     return jsonify(item_json(submission.update_item(current_user, item, values)))
 
 
+@bp.delete("/items/<int:item_id>")
+def delete_item(item_id: int) -> ResponseReturnValue:
+    """Delete a draft of the caller's organisation, with its files."""
+    item = items.get_item(current_user, item_id, Action.EDIT_ITEM)
+    submission.delete_draft(current_user, item)
+    return "", 204
+
+
 @bp.post("/items/<int:item_id>/submit")
 def submit_item(item_id: int) -> ResponseReturnValue:
     """Send the item to the curators, once it is complete."""

@@ -111,6 +111,12 @@ def _item_paths() -> dict[str, Any]:
                 "items",
                 answer(200, "The item.", ref("Item")) | errors(*READ, 404),
             ),
+            "delete": operation(
+                "deleteItem",
+                "Delete a draft of the caller's organisation, with its files",
+                "items",
+                answer(204, "Deleted.") | errors(*WRITE, 409),
+            ),
             "patch": operation(
                 "updateItem",
                 "Change fields of a draft or of an item sent back",
@@ -175,7 +181,8 @@ def _file_paths() -> dict[str, Any]:
                 "uploadFile",
                 "Attach a file to an editable item (contributors)",
                 "files",
-                answer(201, "The stored file.", ref("UploadedFile")) | errors(*WRITE, 413, 422),
+                answer(201, "The stored file.", ref("UploadedFile"))
+                | errors(*WRITE, 409, 413, 422),
                 requestBody=_upload_body(),
             ),
         },

@@ -18,6 +18,7 @@ from kitchen.services import (
     items,
     notifications,
     reviews,
+    selections,
     submission,
     uploads,
     uses,
@@ -73,6 +74,8 @@ def show(item_id: int) -> ResponseReturnValue:
         duplicates=uploads.duplicate_counts(current_user, item) if in_house else {},
         missing=submission.missing_for_submission(item) if item.is_editable else [],
         panel=panel,
+        may_delete=access.may_delete_draft(current_user, item),
+        in_selection=item.is_public and selections.contains(current_user, item.id),
         use_form=use_form,
         handoff_form=handoff_form,
     )

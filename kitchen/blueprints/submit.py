@@ -163,6 +163,21 @@ def retract(item_id: int) -> ResponseReturnValue:
     return redirect(url_for("submit.edit", item_id=item.id))
 
 
+@bp.post("/<int:item_id>/delete")
+@requires(Action.EDIT_ITEM)
+def delete(item_id: int) -> ResponseReturnValue:
+    """Delete a draft of the organisation, with its files."""
+    item = items.get_item(current_user, item_id, Action.EDIT_ITEM)
+    title = item.title
+    try:
+        submission.delete_draft(current_user, item)
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+        return redirect(url_for("items.show", item_id=item_id))
+    flash(_("The draft “%(title)s” was deleted.", title=title), "success")
+    return redirect(url_for("submit.index"))
+
+
 def _wants_json() -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest" or request.is_json
 

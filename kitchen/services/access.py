@@ -128,6 +128,11 @@ def authorize(user: User | None, action: Action, item: Item | None = None) -> No
         raise Forbidden()
 
 
+def may_delete_draft(user: User | None, item: Item) -> bool:
+    """A draft may be deleted by its own organisation (it never reached the library)."""
+    return item.status == ItemStatus.DRAFT and may(user, Action.EDIT_ITEM, item)
+
+
 def may_read_report(user: User | None, organization_id: int) -> bool:
     """The centre reads every organisation's report; a contributor only their own's."""
     if role_may(user, Action.VIEW_REPORTS):

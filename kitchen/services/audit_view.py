@@ -33,6 +33,7 @@ from kitchen.models import (
 ACTIONS: dict[str, object] = {
     "item.create": _l("Created an item"),
     "item.update": _l("Edited an item"),
+    "item.delete": _l("Deleted a draft"),
     "item.submit": _l("Submitted for review"),
     "item.retract": _l("Took back from review"),
     "item.approve": _l("Adopted"),

@@ -42,6 +42,14 @@ def count(user: User) -> int:
     return db.session.scalar(query) or 0
 
 
+def contains(user: User, item_id: int) -> bool:
+    """Whether the item is in the user's selection (the item page's button toggles)."""
+    found = select(SelectionEntry.id).where(
+        SelectionEntry.user_id == user.id, SelectionEntry.item_id == item_id
+    )
+    return db.session.scalar(found.limit(1)) is not None
+
+
 def add(user: User, item: Item) -> None:
     """Put an item the user may see into their selection (once)."""
     authorize(user, Action.VIEW_ITEM, item)

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete
 
 from kitchen.extensions import db
 from kitchen.models import Item, ItemKind, Role, Urgency, UsageTerms, User
 from kitchen.services import audit, campaigns, validation, workflow
-from kitchen.services.access import Action, authorize
-from kitchen.services.errors import Forbidden, ValidationError
+from kitchen.services.access import Action, authorize, may_delete_draft
+from kitchen.services.errors import Conflict, Forbidden, ValidationError
 
 
 @dataclass
@@ -139,6 +140,32 @@ def retract_item(user: User, item: Item) -> Item:
     """Take a submitted item back to draft before a curator decides."""
     workflow.apply(user, item, workflow.Move.RETRACT)
     return item
+
+
+def delete_draft(user: User, item: Item) -> None:
+    """Delete a draft of the user's organisation with its files (the audit keeps its title)."""
+    from kitchen.models import DownloadEvent, Notification, Review, SelectionEntry
+    from kitchen.services.uploads import storage
+
+    authorize(user, Action.EDIT_ITEM, item)
+    if not may_delete_draft(user, item):
+        raise Conflict(_l("Only drafts can be deleted: take the item back from review first."))
+    keys = [
+        key
+        for media in item.files
+        for key in (media.storage_key, media.thumb_key, media.web_key, media.poster_key)
+        if key
+    ]
+    # Rows that name the item go with it (SQLite does not cascade by itself).
+    for model in (Review, Notification, SelectionEntry, DownloadEvent):
+        db.session.execute(delete(model).where(model.item_id == item.id))
+    audit.record(
+        user, "item.delete", "item", item.id, {"title": item.title, "kind": item.kind.value}
+    )
+    db.session.delete(item)
+    db.session.commit()
+    for key in keys:  # after the commit: a failed commit must not lose the files
+        storage().delete(key)
 
 
 def update_item(user: User, item: Item, data: ItemData) -> Item:

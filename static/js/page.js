@@ -60,6 +60,15 @@
     }
   }, true);
 
+  // A form that destroys something asks first (data-confirm holds the question).
+  document.addEventListener("submit", function (event) {
+    var question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  });
+
   // Leaving a page with unsaved edits asks first; saving the form itself does not.
   document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
     var dirty = false;

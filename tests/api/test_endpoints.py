@@ -27,7 +27,7 @@ USE = {"outlet": "人民日报", "published_on": date.today().isoformat(), "chan
 
 
 def _png() -> dict[str, object]:
-    return {"data": {"file": (io.BytesIO(samples.png()), "新图.png")}}
+    return {"data": {"file": (io.BytesIO(samples.png((30, 160, 90))), "新图.png")}}
 
 
 # (method, path, request kwargs, expected status per WHO)
@@ -60,6 +60,8 @@ MATRIX: list[tuple[str, str, dict[str, object], tuple[int, ...]]] = [
     ("POST", "/items/{approved}/uses", {"json": USE}, (401, 401, 403, 403, 201, 201, 403)),
     ("POST", "/items/{draft}/uses", {"json": USE}, (401, 401, 403, 404, 409, 404, 403)),
     ("DELETE", "/uses/999999", {}, (401, 401, 404, 404, 404, 404, 404)),
+    ("DELETE", "/items/{submitted}", {}, (401, 401, 409, 404, 403, 404, 403)),
+    ("DELETE", "/items/{draft}", {}, (401, 401, 204, 404, 403, 404, 403)),
 ]
 
 

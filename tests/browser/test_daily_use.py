@@ -96,3 +96,64 @@ def test_a_paste_over_the_limit_is_kept_and_refused(
     )
     db.session.expire_all()
     assert db.session.get(Item, item.id).body == "他把一生献给了科学事业。"
+
+
+def test_photos_whole_in_a_viewer_and_the_selection_toggles(
+    page: Page, live_server: str, browser_login: BrowserLogin
+) -> None:
+    owner = factories.make_user(Role.CONTRIBUTOR)
+    item = factories.make_item(owner, kind=ItemKind.PHOTO, title="极光下的科考站")
+    for seed, name in ((31, "一.jpg"), (32, "二.jpg"), (33, "三.jpg")):
+        uploads.add_file(owner, item, io.BytesIO(samples.photo(seed)), name, f"照片{name[0]}")
+    item.status = ItemStatus.APPROVED
+    db.session.commit()
+    journalist = factories.make_user(Role.JOURNALIST)
+    browser_login(journalist.email, factories.PASSWORD)
+    page.goto(f"/items/{item.id}")
+    photo = page.get_by_test_id("photo-image").first
+    expect(photo).to_have_css("object-fit", "contain")
+    photo.click()
+    viewer = page.get_by_test_id("viewer")
+    expect(viewer).to_be_visible()
+    expect(page.get_by_test_id("viewer-position")).to_have_text("1 / 3")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_test_id("viewer-position")).to_have_text("2 / 3")
+    page.get_by_test_id("viewer-previous").click()
+    page.get_by_test_id("viewer-previous").click()
+    expect(page.get_by_test_id("viewer-position")).to_have_text("3 / 3")
+    assert "/web" in (viewer.locator("img").get_attribute("src") or "")
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    # The selection button toggles, and the navigation counts what was collected.
+    page.get_by_test_id("add-to-selection").click()
+    expect(page.get_by_test_id("selection-count")).to_have_text("1")
+    page.get_by_test_id("remove-from-selection").click()
+    expect(page.get_by_test_id("add-to-selection")).to_be_visible()
+    expect(page.get_by_test_id("selection-count")).to_have_count(0)
+
+
+def test_on_a_phone_facets_fold_the_queue_is_cards_and_uploads_come_first(
+    page: Page, live_server: str, browser_login: BrowserLogin
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    factories.make_item(status=ItemStatus.SUBMITTED, title="等待审核的稿件")
+    curator = factories.make_user(Role.CURATOR)
+    browser_login(curator.email, factories.PASSWORD)
+    page.goto("/review/")
+    row = page.get_by_test_id("queue-row").first
+    expect(row).to_have_css("display", "block")
+    expect(page.locator(".queue-table thead")).to_be_hidden()
+    page.goto("/library/?q=稿件")
+    panel = page.locator("#facet-panel")
+    expect(panel).to_be_hidden()
+    page.get_by_test_id("facet-toggle").click()
+    expect(panel).to_be_visible()
+    contributor = factories.make_user(Role.CONTRIBUTOR)
+    draft = factories.make_item(contributor, kind=ItemKind.PHOTO)
+    page.context.clear_cookies()
+    browser_login(contributor.email, factories.PASSWORD)
+    page.goto(f"/submit/{draft.id}/edit")
+    zone = page.get_by_test_id("dropzone").bounding_box()
+    buttons = page.get_by_test_id("phone-buttons").bounding_box()
+    assert zone and buttons and zone["y"] < buttons["y"]
+    expect(page.get_by_test_id("save-draft")).to_be_hidden()

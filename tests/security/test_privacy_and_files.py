@@ -95,8 +95,9 @@ def test_a_jpeg_named_html_is_kept_and_served_as_jpg(client: FlaskClient, login_
 def test_zip_entry_names_are_portable_and_unique(client: FlaskClient, login_as) -> None:
     journalist = login_as(Role.JOURNALIST)
     item = factories.make_item(kind=ItemKind.PHOTO, title='会议: "开幕" <现场>|?*')
-    for name in ('a"b<c>.jpg', 'A"B<C>.JPG', "con.jpg", "notes. ", "photo.jpg"):
-        media = uploads.add_file(item.submitter, item, io.BytesIO(samples.photo(len(name))), name)
+    names = ('a"b<c>.jpg', 'A"B<C>.JPG', "con.jpg", "notes. ", "photo.jpg")
+    for seed, name in enumerate(names, start=40):
+        media = uploads.add_file(item.submitter, item, io.BytesIO(samples.photo(seed)), name)
         media.original_name = name  # as stored before names were made portable
     item.status = ItemStatus.APPROVED
     db.session.add(SelectionEntry(user_id=journalist.id, item_id=item.id))

@@ -151,6 +151,7 @@ POST_MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("submit.edit", "/submit/{draft}/edit", (302, 302, 404, 403, 403, 403)),
     ("submit.submit", "/submit/{draft}/submit", (302, 302, 404, 403, 403, 403)),
     ("submit.retract", "/submit/{submitted}/retract", (302, 302, 404, 403, 403, 403)),
+    ("submit.delete", "/submit/{submitted}/delete", (302, 302, 404, 403, 403, 403)),
     ("submit.upload", "/submit/{draft}/files", (302, 422, 404, 403, 403, 403)),
     ("submit.caption", "/submit/{photos}/files/{file}/caption", (302, 302, 404, 403, 403, 403)),
     ("submit.delete_file", "/submit/{photos}/files/{file}/delete", (302, 302, 404, 403, 403, 403)),
