@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from kitchen.inputs import MAX_ID
 from kitchen.models import Item
 from kitchen.services import validation
-from kitchen.services.curation import Corrections
+from kitchen.services.curation import Corrections, current_corrections
 from kitchen.services.errors import DomainError, ValidationError
 from kitchen.services.submission import ItemData
 
@@ -145,19 +145,7 @@ def current_item_data(item: Item) -> ItemData:
 
 def corrections(data: dict[str, Any], item: Item) -> Corrections:
     """A curator's corrections laid over the item's present values."""
-    values = Corrections(
-        title=item.title,
-        summary=item.summary,
-        credit_line=item.credit_line,
-        usage_terms=item.usage_terms.value,
-        people=item.people,
-        keywords=item.keywords,
-        campaigns=[c.slug for c in item.campaigns],
-        featured=item.featured,
-        rights_until=item.rights_until,
-        consent_until=item.consent_until,
-        credit_stamp=item.credit_stamp,
-    )
+    values = current_corrections(item)
     changes: dict[str, Any] = {REVIEW_TEXTS[k]: text(data, k) for k in REVIEW_TEXTS if k in data}
     for name in ("rights_until", "consent_until"):
         if name in data:

@@ -17,8 +17,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from kitchen.blueprints.guards import requires
+from kitchen.forms.submit import usage_choices
 from kitchen.inputs import page_number, record_id, safe_target
-from kitchen.services import access, items, library, selections
+from kitchen.services import access, campaigns, items, library, selections
 from kitchen.services.access import Action
 from kitchen.services.errors import TermsNotAccepted
 
@@ -45,6 +46,7 @@ def search() -> ResponseReturnValue:
         page=args.get("page", 1, type=page_number),
     )
     filtered = any(args.get(name) for name in FILTERS)
+    bulk = access.role_may(current_user, Action.CURATE_ITEM)  # curators correct from here too
     return render_template(
         "library/search.html",
         results=results,
@@ -52,6 +54,9 @@ def search() -> ResponseReturnValue:
         args=args,
         filters=FILTERS,
         show_status=access.sees_every_state(current_user),
+        may_bulk_edit=bulk,
+        campaign_list=campaigns.list_campaigns() if bulk else [],
+        usage_options=usage_choices() if bulk else [],
         featured=items.featured_cards(6) if not text and not filtered else [],
     )
 

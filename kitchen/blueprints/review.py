@@ -11,7 +11,8 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.review import ReviewForm
-from kitchen.inputs import record_id, record_ids
+from kitchen.forms.submit import usage_choices
+from kitchen.inputs import record_id, record_ids, safe_target
 from kitchen.models import ItemKind
 from kitchen.services import (
     accounts,
@@ -49,6 +50,7 @@ def queue() -> ResponseReturnValue:
         kinds=list(ItemKind),
         orgs=accounts.list_orgs(),
         campaign_list=campaigns.list_campaigns(),
+        usage_options=usage_choices(),
     )
 
 
@@ -147,23 +149,32 @@ def release(item_id: int) -> ResponseReturnValue:
 @bp.post("/bulk")
 @requires(Action.REVIEW)
 def bulk() -> ResponseReturnValue:
-    """Approve or tag several items from the queue, each through the same guard."""
+    """Approve, tag or correct several items (queue or search), each through the same guard."""
     ids = record_ids(request.form.getlist("item_id"))
     action = request.form.get("action")
+    back = safe_target(request.form.get("next"), url_for("review.queue"))
     try:
         if action == "approve":
             result = curation.bulk_decide(current_user, ids, workflow.Move.APPROVE)
         elif action == "tag":
             result = curation.bulk_tag(current_user, ids, request.form.getlist("campaigns"))
+        elif action == "edit":
+            changes = curation.BulkChanges(
+                credit_line=request.form.get("bulk_credit_line", ""),
+                usage_terms=request.form.get("bulk_usage_terms", ""),
+                keywords=request.form.get("bulk_keywords", ""),
+                campaigns=[s for s in request.form.getlist("bulk_campaigns") if s],
+            )
+            result = curation.bulk_correct(current_user, ids, changes)
         else:
             raise DomainError(_("Please choose an action."))
     except DomainError as exc:
         flash(str(exc.message), "danger")
-        return redirect(url_for("review.queue"))
+        return redirect(back)
     if result.done:
         flash(_("Done for %(n)d items.", n=len(result.done)), "success")
     for item_id, message in result.failed:
         flash(_("Item %(n)d: %(message)s", n=item_id, message=message), "warning")
     if not ids:
         flash(_("Please select at least one item."), "warning")
-    return redirect(url_for("review.queue"))
+    return redirect(back)

@@ -209,3 +209,59 @@ def items_with_duplicates(item_ids: list[int]) -> set[int]:
         .where(MediaFile.item_id.in_(item_ids), other.c.item_id != MediaFile.item_id)
     )
     return set(db.session.scalars(query))
+
+
+@dataclass
+class BulkChanges:
+    """What a curator changes on several items at once; empty means "leave as it is"."""
+
+    credit_line: str = ""
+    usage_terms: str = ""
+    keywords: str = ""  # added to each item's keywords
+    campaigns: list[str] = field(default_factory=list)  # added to each item's campaigns
+
+    def is_empty(self) -> bool:
+        """Nothing to change."""
+        return not (
+            self.credit_line.strip() or self.usage_terms or self.keywords.strip() or self.campaigns
+        )
+
+
+def current_corrections(item: Item) -> Corrections:
+    """An item's present values, as corrections that change nothing."""
+    return Corrections(
+        title=item.title,
+        summary=item.summary,
+        credit_line=item.credit_line,
+        usage_terms=item.usage_terms.value,
+        people=item.people,
+        keywords=item.keywords,
+        campaigns=[c.slug for c in item.campaigns],
+        featured=item.featured,
+        rights_until=item.rights_until,
+        consent_until=item.consent_until,
+        credit_stamp=item.credit_stamp,
+    )
+
+
+def bulk_correct(curator: User, item_ids: list[int], changes: BulkChanges) -> BulkResult:
+    """The same corrections on several items, each through `correct` (its guard, its audit)."""
+    if changes.is_empty():
+        raise ValidationError(_l("Please give at least one change."), field="credit_line")
+    campaigns.find_campaigns(changes.campaigns)  # an unknown slug fails before any item
+
+    def apply(item: Item) -> None:
+        data = current_corrections(item)
+        if changes.credit_line.strip():
+            data.credit_line = changes.credit_line
+        if changes.usage_terms:
+            data.usage_terms = changes.usage_terms
+        if changes.keywords.strip():
+            data.keywords = (
+                f"{item.keywords}, {changes.keywords}" if item.keywords else changes.keywords
+            )
+        data.campaigns = list(dict.fromkeys([*data.campaigns, *changes.campaigns]))
+        if correct(curator, item, data):
+            workflow.commit(item)
+
+    return _each(curator, item_ids, apply)
