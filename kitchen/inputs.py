@@ -121,8 +121,13 @@ def _upload_limit() -> int:
 
 
 # Routes whose body may be larger than a form: each gives its limit in bytes.
+def _photo_limit() -> int:
+    return uploads.limits()[uploads.MediaType.IMAGE] + uploads.FORM_ALLOWANCE
+
+
 BODY_LIMITS: dict[str, Callable[[], int]] = {
     "submit.upload": _upload_limit,
+    "submit.batch_photo": _photo_limit,
     "api.upload_file": _upload_limit,
 }
 

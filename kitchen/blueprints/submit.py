@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
-from kitchen.forms.submit import ItemForm
-from kitchen.inputs import page_number
+from kitchen.forms.submit import BatchForm, DefaultsForm, ItemForm, usage_choices
+from kitchen.inputs import page_number, record_ids
 from kitchen.models import Item, ItemKind, ItemStatus
-from kitchen.services import campaigns, items, reviews, submission, uploads
+from kitchen.services import batches, campaigns, items, reviews, submission, uploads
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
 from kitchen.services.items import ItemFilter
@@ -82,7 +82,7 @@ def new(kind: str) -> ResponseReturnValue:
     form = ItemForm()
     form.fill_choices(_campaign_choices())
     if request.method == "GET":
-        form.credit_line.data = current_user.organization.name if current_user.organization else ""
+        form.credit_line.data, form.usage_terms.data = submission.defaults_for(current_user)
     if form.validate_on_submit():
         try:
             item = submission.create_item(current_user, _data(form, kind))
@@ -93,6 +93,106 @@ def new(kind: str) -> ResponseReturnValue:
             return redirect(url_for("submit.edit", item_id=item.id))
     status = 400 if request.method == "POST" else 200
     return render_template("submit/form.html", form=form, kind=ItemKind(kind), item=None), status
+
+
+@bp.route("/defaults", methods=["GET", "POST"])
+@requires(Action.CREATE_ITEM)
+def defaults() -> ResponseReturnValue:
+    """The organisation's template: the credit line and usage terms new items start with."""
+    form = DefaultsForm()
+    form.usage_terms.choices = usage_choices()
+    if request.method == "GET":
+        form.credit_line.data, form.usage_terms.data = submission.defaults_for(current_user)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            submission.save_defaults(
+                current_user, form.credit_line.data or "", form.usage_terms.data or ""
+            )
+        except DomainError as exc:
+            form_errors(form, exc)
+            status = 400
+        else:
+            flash(_("New items of your organisation will start with these."), "success")
+            return redirect(url_for("submit.index"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("submit/defaults.html", form=form), status
+
+
+@bp.route("/batch", methods=["GET", "POST"])
+@requires(Action.CREATE_ITEM)
+def batch() -> ResponseReturnValue:
+    """Photos of one event: the shared metadata typed once, then a drop of photos."""
+    form = BatchForm()
+    form.fill_choices(_campaign_choices())
+    if request.method == "GET":
+        form.credit_line.data, form.usage_terms.data = submission.defaults_for(current_user)
+    token = None
+    if form.validate_on_submit():
+        data = _batch_data(form)
+        try:
+            token = batches.start(current_user, data)
+        except DomainError as exc:
+            form_errors(form, exc)
+    status = 400 if request.method == "POST" and token is None else 200
+    return render_template(
+        "submit/batch.html",
+        form=form,
+        token=token,
+        accept=uploads.accept_attribute(ItemKind.PHOTO),
+        limits_text=uploads.limits_text(ItemKind.PHOTO),
+    ), status
+
+
+def _batch_data(form: BatchForm) -> submission.ItemData:
+    return submission.ItemData(
+        kind=ItemKind.PHOTO.value,
+        title=form.title.data or "",
+        place=form.place.data or "",
+        event_date=form.event_date.data,
+        people=form.people.data or "",
+        credit_line=form.credit_line.data or "",
+        usage_terms=form.usage_terms.data or "",
+        consent_confirmed=bool(form.consent_confirmed.data),
+        keywords=form.keywords.data or "",
+        campaigns=list(form.campaigns.data or []),
+    )
+
+
+@bp.post("/batch/photos")
+@requires(Action.CREATE_ITEM)
+def batch_photo() -> ResponseReturnValue:
+    """One photo of a batch (the raw body, its name in X-File-Name): its own new item."""
+    try:
+        number = int(request.headers.get("X-Batch-Number", "1"))
+    except ValueError:
+        number = 1
+    item = batches.add_photo(
+        current_user,
+        request.headers.get("X-Batch-Token", ""),
+        number,
+        request.stream,
+        unquote(request.headers.get("X-File-Name", "")),
+    )
+    return jsonify(
+        {
+            "item_id": item.id,
+            "card_html": render_template("submit/_batch_row.html", item=item),
+        }
+    ), 201
+
+
+@bp.post("/batch/submit")
+@requires(Action.SUBMIT_ITEM)
+def batch_submit() -> ResponseReturnValue:
+    """Send the batch's drafts to review together."""
+    result = batches.submit_all(current_user, record_ids(request.form.getlist("item_id")))
+    if result.done:
+        flash(_("%(n)d items were sent for review.", n=len(result.done)), "success")
+    for item_id, message in result.failed:
+        flash(_("Item %(n)d: %(message)s", n=item_id, message=message), "warning")
+    return redirect(url_for("submit.index"))
 
 
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])

@@ -87,3 +87,37 @@ class ItemForm(FlaskForm):
         self.usage_terms.choices = usage_choices()
         self.urgency.choices = urgency_choices()
         self.campaigns.choices = campaign_choices
+
+
+class BatchForm(FlaskForm):
+    """What the photos of one event share; each photo becomes an item with these."""
+
+    title = StringField(
+        _l("Title of the event"),
+        validators=[Length(max=180)],
+        description=_l("Each photo's item is titled with it and its number: 全国科普日（1）…"),
+    )
+    place = ItemForm.place
+    event_date = ItemForm.event_date
+    people = ItemForm.people
+    credit_line = ItemForm.credit_line
+    usage_terms = ItemForm.usage_terms
+    consent_confirmed = ItemForm.consent_confirmed
+    keywords = ItemForm.keywords
+    campaigns = ItemForm.campaigns
+
+    def fill_choices(self, campaign_choices: list[tuple[str, str]]) -> None:
+        """Set the choices that depend on the language and on the open campaigns."""
+        self.usage_terms.choices = usage_choices()
+        self.campaigns.choices = campaign_choices
+
+
+class DefaultsForm(FlaskForm):
+    """An organisation's metadata template."""
+
+    credit_line = StringField(
+        _l("Default credit line"),
+        validators=[Length(max=200)],
+        description=_l("For example 四川省科协 供图; empty: the organisation's name."),
+    )
+    usage_terms = SelectField(_l("Default usage terms"), choices=[])

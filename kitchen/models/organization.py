@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kitchen.models.base import Base, OrgKind, UTCDateTime, str_enum, utcnow
+from kitchen.models.base import Base, OrgKind, UsageTerms, UTCDateTime, str_enum, utcnow
 
 
 class Organization(Base):
@@ -20,6 +20,9 @@ class Organization(Base):
     kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind))
     region: Mapped[str] = mapped_column(String(80), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The organisation's metadata template: new items start with these (editable per item).
+    default_credit_line: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    default_usage_terms: Mapped[UsageTerms | None] = mapped_column(str_enum(UsageTerms))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def __repr__(self) -> str:

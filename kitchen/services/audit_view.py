@@ -55,6 +55,7 @@ ACTIONS: dict[str, object] = {
     "campaign.update": _l("Edited a campaign"),
     "org.create": _l("Created an organisation"),
     "org.update": _l("Edited an organisation"),
+    "org.defaults": _l("Set the default credit line and terms"),
     "user.create": _l("Created an account"),
     "user.update": _l("Edited an account"),
     "user.set_password": _l("Changed a password"),

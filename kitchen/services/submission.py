@@ -82,7 +82,7 @@ def normalise_keywords(raw: str) -> str:
     return validation.text(", ".join(unique), "keywords", max_len=500)
 
 
-def _suggested_campaigns(user: User, slugs: list[str]) -> list:
+def suggested_campaigns(user: User, slugs: list[str]) -> list:
     """Contributors may only suggest open campaigns; curators may tag with any."""
     found = campaigns.find_campaigns(slugs)
     if user.role != Role.CURATOR and any(not c.is_open for c in found):
@@ -92,19 +92,36 @@ def _suggested_campaigns(user: User, slugs: list[str]) -> list:
 
 def create_item(user: User, data: ItemData) -> Item:
     """A new draft of the user's organisation."""
+    item = build_item(user, data)
+    db.session.commit()
+    return item
+
+
+def build_item(user: User, data: ItemData) -> Item:
+    """A new draft in the current transaction (flushed, audited, not committed): the caller
+    commits it together with what belongs to it, or rolls both back."""
     authorize(user, Action.CREATE_ITEM)
     if user.organization_id is None:
         raise Forbidden(_l("Your account is not attached to an organisation."))
     values = clean_fields(data)
     item = Item(organization_id=user.organization_id, submitter_id=user.id, **values)
-    item.campaigns = _suggested_campaigns(user, data.campaigns)
+    item.campaigns = suggested_campaigns(user, data.campaigns)
     db.session.add(item)
     db.session.flush()
     audit.record(
         user, "item.create", "item", item.id, {"kind": item.kind.value, "title": item.title}
     )
-    db.session.commit()
     return item
+
+
+def defaults_for(user: User) -> tuple[str, str]:
+    """The credit line and usage terms a new item of the user's organisation starts with: its
+    template where set, else the organisation's name and free use with credit."""
+    org = user.organization
+    if org is None:
+        return "", UsageTerms.WITH_CREDIT.value
+    terms = org.default_usage_terms or UsageTerms.WITH_CREDIT
+    return org.default_credit_line or org.name, terms.value
 
 
 def missing_for_submission(item: Item) -> list[str]:
@@ -179,7 +196,27 @@ def update_item(user: User, item: Item, data: ItemData) -> Item:
         item.expiry_notified = None  # new dates: the warnings start again
     for name, value in values.items():
         setattr(item, name, value)
-    item.campaigns = _suggested_campaigns(user, data.campaigns)
+    item.campaigns = suggested_campaigns(user, data.campaigns)
     audit.record(user, "item.update", "item", item.id, {"title": item.title})
     db.session.commit()
     return item
+
+
+def save_defaults(user: User, credit_line: str, usage_terms: str) -> None:
+    """A contributor sets their organisation's template: the credit line and usage terms its
+    new items start with (audited)."""
+    authorize(user, Action.CREATE_ITEM)
+    org = user.organization
+    if org is None:
+        raise Forbidden(_l("Your account is not attached to an organisation."))
+    credit = validation.text(credit_line, "credit_line", max_len=200)
+    terms = validation.choice(usage_terms, UsageTerms, "usage_terms")
+    org.default_credit_line, org.default_usage_terms = credit, terms
+    audit.record(
+        user,
+        "org.defaults",
+        "organization",
+        org.id,
+        {"credit_line": credit, "usage_terms": terms.value},
+    )
+    db.session.commit()

@@ -7,6 +7,7 @@
   const input = zone.querySelector("input[type=file]");
   const list = document.getElementById("upload-list");
   const files = document.getElementById("file-list");
+  let batchNumber = parseInt(zone.dataset.batchStart || "0", 10);
   const text = {
     done: document.documentElement.lang === "en" ? "Uploaded" : "已上传",
     failed: document.documentElement.lang === "en" ? "Failed" : "上传失败",
@@ -108,6 +109,12 @@
     xhr.setRequestHeader("X-CSRFToken", zone.dataset.csrf);
     xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
+    if (zone.dataset.batchToken) {
+      // A batch upload: every photo becomes its own item with the batch's metadata.
+      batchNumber += 1;
+      xhr.setRequestHeader("X-Batch-Token", zone.dataset.batchToken);
+      xhr.setRequestHeader("X-Batch-Number", String(batchNumber));
+    }
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
     xhr.upload.onprogress = function (event) {
       if (event.lengthComputable) {

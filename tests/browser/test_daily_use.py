@@ -157,3 +157,49 @@ def test_on_a_phone_facets_fold_the_queue_is_cards_and_uploads_come_first(
     buttons = page.get_by_test_id("phone-buttons").bounding_box()
     assert zone and buttons and zone["y"] < buttons["y"]
     expect(page.get_by_test_id("save-draft")).to_be_hidden()
+
+
+def test_an_officer_drops_thirty_photos_and_gets_thirty_items(
+    page: Page, live_server: str, browser_login: BrowserLogin
+) -> None:
+    import base64
+
+    from sqlalchemy import select
+
+    from kitchen.services.media_samples import generate_demo_photo
+    from tests.browser.test_upload import DATA_TRANSFER_JS
+
+    campaign = factories.make_campaign(name="全国科普日")
+    officer = factories.make_user(Role.CONTRIBUTOR)
+    browser_login(officer.email, factories.PASSWORD)
+    page.goto("/submit/")
+    page.get_by_test_id("batch-link").click()
+    form = page.get_by_test_id("batch-form")
+    form.locator("input[name=title]").fill("全国科普日北京主场")
+    form.locator("input[name=place]").fill("中国科技馆")
+    form.locator("input[name=credit_line]").fill("北京市科协 摄/孙磊")
+    form.get_by_label("全国科普日", exact=True).check()
+    form.locator("input[name=consent_confirmed]").check()
+    page.get_by_test_id("batch-start").click()
+    photos = [
+        {
+            "name": f"现场-{n:02d}.jpg",
+            "type": "image/jpeg",
+            "data": base64.b64encode(generate_demo_photo(400 + n, 640, 427)).decode(),
+        }
+        for n in range(1, 31)
+    ]
+    transfer = page.evaluate_handle(DATA_TRANSFER_JS, photos)
+    page.get_by_test_id("dropzone").dispatch_event("drop", {"dataTransfer": transfer})
+    expect(page.get_by_test_id("batch-item")).to_have_count(30, timeout=60_000)
+    page.get_by_test_id("batch-submit").click()
+    page.wait_for_url("**/submit/")
+    db.session.expire_all()
+    made = db.session.scalars(select(Item).where(Item.organization_id == officer.organization_id))
+    made = list(made)
+    assert len(made) == 30
+    assert {i.title for i in made} == {f"全国科普日北京主场（{n}）" for n in range(1, 31)}
+    assert {(i.place, i.credit_line, i.status) for i in made} == {
+        ("中国科技馆", "北京市科协 摄/孙磊", ItemStatus.SUBMITTED)
+    }
+    assert all([c.slug for c in i.campaigns] == [campaign.slug] and len(i.files) == 1 for i in made)

@@ -1,0 +1,114 @@
+"""Batch upload for officers: the metadata of one event typed once, then one photo item per
+dropped photo.
+
+The metadata is checked when the batch starts and travels with each upload as a signed token
+(no table, nothing to clean up): each photo becomes its item in one transaction with its file,
+so a refused file, a failure or a kill -9 leaves no item without its photo.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any, BinaryIO
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from kitchen.extensions import db
+from kitchen.models import Item, ItemKind, ItemStatus, User
+from kitchen.services import submission, uploads
+from kitchen.services.access import Action, authorize
+from kitchen.services.errors import DomainError, ValidationError
+
+SALT = "kitchen-batch-upload"
+MAX_AGE = 24 * 3600  # a batch token serves for a day
+MAX_TITLE = 200
+# The fields a batch shares (each item's title is made from the batch's and the photo's number).
+SHARED = (
+    "title",
+    "place",
+    "event_date",
+    "people",
+    "credit_line",
+    "usage_terms",
+    "consent_confirmed",
+    "keywords",
+    "campaigns",
+)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def start(user: User, data: submission.ItemData) -> str:
+    """Check the shared metadata as an item would be checked; return the batch's token."""
+    authorize(user, Action.CREATE_ITEM)
+    data.kind = ItemKind.PHOTO.value
+    if not data.title.strip():
+        raise ValidationError(_l("This field is required."), field="title")
+    submission.clean_fields(dataclasses.replace(data, title=_title(data.title, 999)))
+    submission.suggested_campaigns(user, data.campaigns)
+    values: dict[str, Any] = {name: getattr(data, name) for name in SHARED}
+    if isinstance(values["event_date"], date):
+        values["event_date"] = values["event_date"].isoformat()
+    return _serializer().dumps({"user": user.id, "data": values})
+
+
+def _data(user: User, token: str) -> submission.ItemData:
+    try:
+        payload = _serializer().loads(token, max_age=MAX_AGE)
+    except BadSignature as exc:  # also an expired one (SignatureExpired is a BadSignature)
+        raise ValidationError(_l("This batch has expired. Please start it again.")) from exc
+    if not isinstance(payload, dict) or payload.get("user") != user.id:
+        raise ValidationError(_l("This batch has expired. Please start it again."))
+    values = dict(payload["data"])
+    if values.get("event_date"):
+        values["event_date"] = date.fromisoformat(values["event_date"])
+    return submission.ItemData(kind=ItemKind.PHOTO.value, **values)
+
+
+def _title(base: str, number: int) -> str:
+    suffix = f"（{number}）"
+    return base.strip()[: MAX_TITLE - len(suffix)] + suffix
+
+
+def add_photo(user: User, token: str, number: int, stream: BinaryIO, filename: str | None) -> Item:
+    """One photo of the batch: a new photo draft with the shared metadata and this file,
+    committed together, or nothing at all."""
+    data = _data(user, token)
+    data.title = _title(data.title, max(1, min(number, 9999)))
+    try:
+        item = submission.build_item(user, data)
+        uploads.add_file(user, item, stream, filename)  # commits the item with its file
+    except BaseException:
+        db.session.rollback()
+        raise
+    return item
+
+
+@dataclasses.dataclass
+class SubmitResult:
+    """Items sent to review, and those that could not be (with why)."""
+
+    done: list[int] = dataclasses.field(default_factory=list)
+    failed: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+
+
+def submit_all(user: User, item_ids: list[int]) -> SubmitResult:
+    """Send several drafts of the batch to review, each through the usual checks."""
+    result = SubmitResult()
+    for item_id in dict.fromkeys(item_ids):
+        item = db.session.get(Item, item_id)
+        try:
+            if item is None or item.status != ItemStatus.DRAFT:
+                raise ValidationError(_l("Only drafts can be submitted from here."))
+            authorize(user, Action.SUBMIT_ITEM, item)
+            submission.submit_item(user, item)
+            result.done.append(item_id)
+        except DomainError as exc:
+            db.session.rollback()
+            result.failed.append((item_id, str(exc.message)))
+    return result
