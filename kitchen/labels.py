@@ -49,6 +49,7 @@ LABELS: dict[object, object] = {
     JobKind.INDEX: _l("search index"),
     JobKind.MAIL: _l("e-mail"),
     JobKind.POSTER: _l("video posters"),
+    JobKind.ACCOUNT_MAIL: _l("invitation and reset e-mail"),
     Channel.PAPER: _l("Newspaper or magazine"),
     Channel.TV: _l("Television"),
     Channel.RADIO: _l("Radio"),

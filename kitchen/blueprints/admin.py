@@ -7,6 +7,7 @@ from datetime import date
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -22,7 +23,16 @@ from flask_login import current_user
 from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.admin import CampaignForm, OrgForm, UserForm, org_kind_choices, role_choices
 from kitchen.inputs import page_number, record_id
-from kitchen.services import accounts, audit, audit_view, campaigns, indexing, jobs
+from kitchen.models import AccountLink, User
+from kitchen.services import (
+    account_links,
+    accounts,
+    audit,
+    audit_view,
+    campaigns,
+    indexing,
+    jobs,
+)
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
 
@@ -96,6 +106,9 @@ def user_form(user_id: int | None = None) -> ResponseReturnValue:
             password=form.password.data or None,
         )
         try:
+            if user is None and not data.password:  # no password typed: invite by link
+                invited, link = account_links.invite(current_user, data)
+                return _link_page(invited, link)
             accounts.save_user(data, current_user, user)
         except DomainError as exc:
             form_errors(form, exc)
@@ -103,6 +116,24 @@ def user_form(user_id: int | None = None) -> ResponseReturnValue:
             flash(_("The account was saved."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user), _status(form)
+
+
+def _link_page(user: User, link: AccountLink) -> ResponseReturnValue:
+    return render_template(
+        "admin/account_link.html",
+        user=user,
+        link=link,
+        url=account_links.url_of(link),
+        mailed=bool(current_app.config.get("SMTP_HOST")),
+    )
+
+
+@bp.post("/users/<int:user_id>/reset-link")
+@requires(Action.MANAGE_ACCOUNTS)
+def reset_link(user_id: int) -> ResponseReturnValue:
+    """A one-time link for the user to set a new password (shown to copy; mailed with SMTP)."""
+    user = accounts.get_user(user_id)
+    return _link_page(user, account_links.reset_by_admin(current_user, user))
 
 
 @bp.get("/campaigns")

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from kitchen.blueprints.guards import form_errors
-from kitchen.forms.auth import LoginForm, PasswordForm
+from kitchen.forms.auth import ForgotPasswordForm, LoginForm, PasswordForm, SetPasswordForm
 from kitchen.inputs import safe_target
 from kitchen.security import (
     SESSION_KEY,
@@ -26,7 +26,7 @@ from kitchen.security import (
     device_client,
     remember_device,
 )
-from kitchen.services import accounts, sessions
+from kitchen.services import account_links, accounts, sessions
 from kitchen.services.errors import RateLimited, ValidationError
 
 bp = Blueprint("auth", __name__)
@@ -69,6 +69,50 @@ def login() -> ResponseReturnValue:
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/account/link/<token>", methods=["GET", "POST"])
+def account_link(token: str) -> ResponseReturnValue:
+    """An invitation or reset link: set the password once, then sign in with it."""
+    link = account_links.find(token)  # 404 with a message for a used, expired or forged link
+    form = SetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = account_links.redeem(token, form.password.data or "", form.confirm.data or "")
+        except ValidationError as exc:
+            form_errors(form, exc)
+            status = 400
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(_("Your password is set. Sign in with it now."), "success")
+            return redirect(url_for("auth.login", email=user.email))
+    elif request.method == "POST":
+        status = 400
+    response = make_response(
+        render_template("auth/account_link.html", form=form, link=link), status
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token stays out of other logs
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a reset link by e-mail; the answer is the same whether the address is known."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        account_links.request_reset(form.email.data or "")
+        flash(
+            _("If this address belongs to an account, a link to set a new password is on its way."),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template(
+        "auth/forgot.html", form=form, mails=bool(current_app.config.get("SMTP_HOST"))
+    ), (400 if request.method == "POST" else 200)
 
 
 @bp.post("/logout")

@@ -26,3 +26,26 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new", message=_l("The passwords do not match."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class SetPasswordForm(FlaskForm):
+    """A new password through an invitation or reset link."""
+
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=8, max=128)]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=_l("The passwords do not match.")),
+        ],
+    )
+    submit = SubmitField(_l("Set the password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The address of an account whose password was forgotten."""
+
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))

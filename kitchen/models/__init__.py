@@ -20,10 +20,11 @@ from kitchen.models.organization import Organization
 from kitchen.models.report import Channel, Handoff, ItemUse, ReportWeight
 from kitchen.models.review import AuditEvent, Review
 from kitchen.models.token import ApiToken
-from kitchen.models.user import LoginAttempt, User, UserSession
+from kitchen.models.user import AccountLink, LoginAttempt, User, UserSession
 
 __all__ = [
     "MEMBER_KINDS",
+    "AccountLink",
     "ApiToken",
     "AuditEvent",
     "Base",

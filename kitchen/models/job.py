@@ -17,6 +17,7 @@ class JobKind(StrEnum):
     INDEX = "index"  # bring an item's search entry in line with the database (item id)
     MAIL = "mail"  # e-mail a notification (notification id)
     POSTER = "poster"  # a video's poster and thumbnail (media file id)
+    ACCOUNT_MAIL = "account_mail"  # e-mail an invitation or reset link (account link id)
 
 
 class Job(Base):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from kitchen.extensions import db
 from kitchen.models import JobKind
-from kitchen.services import indexing, jobs, notifications, rights, uploads
+from kitchen.services import account_links, indexing, jobs, notifications, rights, uploads
 
 log = logging.getLogger("kitchen.worker")
 
@@ -47,6 +47,7 @@ HANDLERS: dict[JobKind, Handler] = {
     JobKind.INDEX: Handler(_index, batch=5000, max_attempts=None),
     JobKind.MAIL: Handler(notifications.email_notifications, batch=20, max_attempts=8),
     JobKind.POSTER: Handler(uploads.make_posters, batch=4, max_attempts=5),
+    JobKind.ACCOUNT_MAIL: Handler(account_links.email_links, batch=20, max_attempts=8),
 }
 
 

@@ -1,10 +1,11 @@
-// "Copy credit line": put the credit text on the clipboard, with a fallback for old browsers.
+// Copy buttons (credit line, API token, account link): put the text or the field's value on the
+// clipboard, with a fallback for old browsers.
 (function () {
   "use strict";
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
       const source = document.querySelector(button.dataset.copy);
-      const text = source ? source.textContent.trim() : "";
+      const text = !source ? "" : ("value" in source ? source.value : source.textContent).trim();
       const done = function () {
         const original = button.textContent;
         button.textContent = button.dataset.done;

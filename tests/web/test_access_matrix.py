@@ -81,6 +81,8 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("main.favicon", "/favicon.ico", (200, 200, 200, 200, 200, 200)),
     ("auth.login", "/login", (200, 302, 302, 302, 302, 302)),
     ("auth.change_password", "/account/password", (302, 200, 200, 200, 200, 200)),
+    ("auth.forgot_password", "/password/forgot", (200, 200, 200, 200, 200, 200)),
+    ("auth.account_link", "/account/link/1.forged", (404, 404, 404, 404, 404, 404)),
     ("items.index", "/items/", (302, 200, 200, 200, 200, 200)),
     ("items.show", "/items/{draft}", (302, 200, 404, 200, 404, 200)),
     ("items.show", "/items/{submitted}", (302, 200, 404, 200, 404, 200)),
@@ -169,6 +171,9 @@ POST_MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("tokens.revoke", "/account/tokens/{token}/revoke", (302, 302, 404, 404, 404, 404)),
     ("library.change_selection", "/library/selection", (302, 302, 302, 302, 302, 302)),
     ("admin.search_status", "/admin/search", (302, 403, 403, 403, 403, 302)),
+    ("admin.reset_link", "/admin/users/{user}/reset-link", (302, 403, 403, 403, 403, 200)),
+    ("auth.forgot_password", "/password/forgot", (400, 400, 400, 400, 400, 400)),
+    ("auth.account_link", "/account/link/1.forged", (404, 404, 404, 404, 404, 404)),
     # 已刊发: media accounts and curators record uses (an empty form: an error, flashed).
     ("items.record_use", "/items/{approved}/uses", (302, 403, 403, 302, 302, 403)),
     ("items.record_use", "/items/{internal}/uses", (302, 403, 403, 302, 404, 403)),
