@@ -138,6 +138,8 @@ class LinkMaker:
 NOTE_HEADLINES: dict[str, object] = {
     "use": _l("Published by an outlet"),
     "handoff": _l("Handed to your outlet by the centre"),
+    "revision_accepted": _l("Your proposed changes were accepted"),
+    "revision_declined": _l("Your proposed changes were declined"),
 }
 
 

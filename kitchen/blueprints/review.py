@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.review import ReviewForm
-from kitchen.forms.submit import usage_choices
+from kitchen.forms.submit import RevisionForm, usage_choices
 from kitchen.inputs import record_id, record_ids, safe_target
 from kitchen.models import ItemKind
 from kitchen.services import (
@@ -20,6 +20,7 @@ from kitchen.services import (
     curation,
     items,
     reviews,
+    revisions,
     rights,
     uploads,
     workflow,
@@ -51,7 +52,36 @@ def queue() -> ResponseReturnValue:
         orgs=accounts.list_orgs(),
         campaign_list=campaigns.list_campaigns(),
         usage_options=usage_choices(),
+        revision_count=revisions.pending_count(),
     )
+
+
+@bp.get("/revisions")
+@requires(Action.REVIEW)
+def revision_list() -> ResponseReturnValue:
+    """Changes organisations propose to their approved items, each with old and new words."""
+    form = RevisionForm()
+    labels = {name: str(getattr(form, name).label.text) for name in revisions.FIELDS}
+    return render_template(
+        "review/revisions.html", proposals=revisions.pending(current_user), field_labels=labels
+    )
+
+
+@bp.post("/revisions/<int:revision_id>")
+@requires(Action.REVIEW)
+def decide_revision(revision_id: int) -> ResponseReturnValue:
+    """Accept a proposal (the item takes it) or decline it with a reason."""
+    comment = request.form.get("comment", "")
+    try:
+        if request.form.get("decision") == "accept":
+            revisions.accept(current_user, revision_id, comment)
+            flash(_("The item now reads as proposed."), "success")
+        else:
+            revisions.decline(current_user, revision_id, comment)
+            flash(_("The proposal was declined; the approved version stays."), "success")
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    return redirect(url_for("review.revision_list"))
 
 
 @bp.get("/expiring")

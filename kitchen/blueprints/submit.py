@@ -10,10 +10,24 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
-from kitchen.forms.submit import BatchForm, DefaultsForm, ItemForm, usage_choices
+from kitchen.forms.submit import (
+    BatchForm,
+    DefaultsForm,
+    ItemForm,
+    RevisionForm,
+    usage_choices,
+)
 from kitchen.inputs import page_number, record_ids
 from kitchen.models import Item, ItemKind, ItemStatus
-from kitchen.services import batches, campaigns, items, reviews, submission, uploads
+from kitchen.services import (
+    batches,
+    campaigns,
+    items,
+    reviews,
+    revisions,
+    submission,
+    uploads,
+)
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
 from kitchen.services.items import ItemFilter
@@ -93,6 +107,42 @@ def new(kind: str) -> ResponseReturnValue:
             return redirect(url_for("submit.edit", item_id=item.id))
     status = 400 if request.method == "POST" else 200
     return render_template("submit/form.html", form=form, kind=ItemKind(kind), item=None), status
+
+
+@bp.route("/<int:item_id>/revise", methods=["GET", "POST"])
+@requires(Action.EDIT_ITEM)
+def revise(item_id: int) -> ResponseReturnValue:
+    """Propose new words for an approved item; it stays as it is until a curator accepts."""
+    item = items.get_item(current_user, item_id)
+    revisions.require_proposable(current_user, item)
+    form = RevisionForm(obj=revisions.current_values(item))
+    status = 200
+    if form.validate_on_submit():
+        proposed = revisions.current_values(item)
+        for name in revisions.FIELDS:
+            setattr(
+                proposed, name, getattr(form, name).data or ("" if name != "event_date" else None)
+            )
+        try:
+            revisions.propose(current_user, item, proposed, form.note.data or "")
+        except DomainError as exc:
+            form_errors(form, exc)
+            status = exc.status if exc.status != 422 else 400
+        else:
+            flash(
+                _("Your changes were sent to the curators; the approved version stays until then."),
+                "success",
+            )
+            return redirect(url_for("items.show", item_id=item.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "submit/revise.html",
+        form=form,
+        item=item,
+        kind=item.kind,
+        pending=revisions.pending_for(item),
+    ), status
 
 
 @bp.route("/defaults", methods=["GET", "POST"])

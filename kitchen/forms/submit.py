@@ -121,3 +121,19 @@ class DefaultsForm(FlaskForm):
         description=_l("For example 四川省科协 供图; empty: the organisation's name."),
     )
     usage_terms = SelectField(_l("Default usage terms"), choices=[])
+
+
+class RevisionForm(FlaskForm):
+    """The words of an approved item, to propose new ones (a curator accepts them)."""
+
+    title = ItemForm.title
+    summary = ItemForm.summary
+    body = ItemForm.body
+    people = ItemForm.people
+    place = ItemForm.place
+    event_date = ItemForm.event_date
+    credit_line = ItemForm.credit_line
+    keywords = ItemForm.keywords
+    angle = ItemForm.angle
+    link_url = ItemForm.link_url
+    note = TextAreaField(_l("Why (for the curator)"), validators=[Optional(), Length(max=2000)])

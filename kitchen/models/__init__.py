@@ -18,7 +18,7 @@ from kitchen.models.library import DownloadEvent, SelectionEntry
 from kitchen.models.notification import Notification
 from kitchen.models.organization import Organization
 from kitchen.models.report import Channel, Handoff, ItemUse, ReportWeight
-from kitchen.models.review import AuditEvent, Review
+from kitchen.models.review import AuditEvent, Review, Revision
 from kitchen.models.token import ApiToken
 from kitchen.models.user import AccountLink, LoginAttempt, User, UserSession
 
@@ -45,6 +45,7 @@ __all__ = [
     "Organization",
     "ReportWeight",
     "Review",
+    "Revision",
     "Role",
     "SelectionEntry",
     "Urgency",

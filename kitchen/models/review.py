@@ -43,3 +43,24 @@ class AuditEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Revision(Base):
+    """Changes an organisation proposes to its approved item; the approved version stays live
+    until a curator accepts them (or declines, with a reason)."""
+
+    __tablename__ = "item_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # pending, accepted, declined, or replaced (by a newer proposal)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # field -> new value
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id], lazy="joined")

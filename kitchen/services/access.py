@@ -133,6 +133,11 @@ def may_delete_draft(user: User | None, item: Item) -> bool:
     return item.status == ItemStatus.DRAFT and may(user, Action.EDIT_ITEM, item)
 
 
+def may_propose_revision(user: User | None, item: Item) -> bool:
+    """An approved item is revised by its own organisation through a proposal."""
+    return item.status == ItemStatus.APPROVED and may(user, Action.EDIT_ITEM, item)
+
+
 def may_read_report(user: User | None, organization_id: int) -> bool:
     """The centre reads every organisation's report; a contributor only their own's."""
     if role_may(user, Action.VIEW_REPORTS):

@@ -118,7 +118,20 @@ def test_duplicate_email_and_bad_email_are_refused(client: FlaskClient, login_as
         },
     )
     assert bad.status_code == 400
-    no_password = client.post(
+    short = client.post(
+        "/admin/users/new",
+        data={
+            "email": "short@test.example.com",
+            "display_name": "短密码",
+            "role": "curator",
+            "organization_id": 0,
+            "password": "short",
+        },
+    )
+    assert short.status_code == 400
+    assert _count(User) == before
+    # No password at all: the person is invited by a one-time link instead (issue 16).
+    invited = client.post(
         "/admin/users/new",
         data={
             "email": "nopass@test.example.com",
@@ -127,8 +140,8 @@ def test_duplicate_email_and_bad_email_are_refused(client: FlaskClient, login_as
             "organization_id": 0,
         },
     )
-    assert "密码至少需要 8 个字符" in no_password.get_data(as_text=True)
-    assert _count(User) == before
+    assert "给没密码的邀请" in invited.get_data(as_text=True)
+    assert _count(User) == before + 1
 
 
 def test_admin_changes_role_and_disables_a_user(client: FlaskClient, login_as) -> None:
