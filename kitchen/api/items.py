@@ -51,7 +51,7 @@ def update_item(item_id: int) -> ResponseReturnValue:
     """Change some fields of a draft or of an item sent back for changes."""
     item = items.get_item(current_user, item_id, Action.EDIT_ITEM)
     data = payloads.json_object(payloads.ITEM_FIELDS)
-    values = payloads.item_data(data, payloads.current_item_data(item))
+    values = payloads.item_data(data, submission.current_data(item))
     return jsonify(item_json(submission.update_item(current_user, item, values)))
 
 

@@ -117,32 +117,6 @@ def item_data(data: dict[str, Any], base: ItemData) -> ItemData:
     return replace(base, **changes)
 
 
-def current_item_data(item: Item) -> ItemData:
-    """An item's present values, as the service's input."""
-    return ItemData(
-        kind=item.kind.value,
-        title=item.title,
-        summary=item.summary,
-        body=item.body,
-        people=item.people,
-        place=item.place,
-        event_date=item.event_date,
-        rights_until=item.rights_until,
-        consent_until=item.consent_until,
-        credit_stamp=item.credit_stamp,
-        credit_line=item.credit_line,
-        usage_terms=item.usage_terms.value,
-        consent_confirmed=item.consent_confirmed,
-        keywords=item.keywords,
-        campaigns=[c.slug for c in item.campaigns],
-        contact_name=item.contact_name,
-        contact_info=item.contact_info,
-        angle=item.angle,
-        urgency=item.urgency.value,
-        link_url=item.link_url,
-    )
-
-
 def corrections(data: dict[str, Any], item: Item) -> Corrections:
     """A curator's corrections laid over the item's present values."""
     values = current_corrections(item)

@@ -36,30 +36,9 @@ FIELDS = (
 PENDING, ACCEPTED, DECLINED, REPLACED = "pending", "accepted", "declined", "replaced"
 
 
-def _as_data(item: Item) -> submission.ItemData:
-    return submission.ItemData(
-        kind=item.kind.value,
-        title=item.title,
-        summary=item.summary,
-        body=item.body,
-        people=item.people,
-        place=item.place,
-        event_date=item.event_date,
-        credit_line=item.credit_line,
-        usage_terms=item.usage_terms.value,
-        consent_confirmed=item.consent_confirmed,
-        keywords=item.keywords,
-        contact_name=item.contact_name,
-        contact_info=item.contact_info,
-        angle=item.angle,
-        urgency=item.urgency.value,
-        link_url=item.link_url,
-    )
-
-
 def current_values(item: Item) -> submission.ItemData:
     """The item's present values, to start a proposal from."""
-    return _as_data(item)
+    return submission.current_data(item)
 
 
 def _stored(value: object) -> object:
@@ -77,7 +56,9 @@ def propose(user: User, item: Item, proposed: submission.ItemData, note: str = "
     """Propose changes to an approved item of the user's organisation; commit."""
     require_proposable(user, item)
     merged = replace(
-        _as_data(item), **{name: getattr(proposed, name) for name in FIELDS}, kind=item.kind.value
+        submission.current_data(item),
+        **{name: getattr(proposed, name) for name in FIELDS},
+        kind=item.kind.value,
     )
     cleaned = submission.clean_fields(merged)
     changes = {
@@ -159,7 +140,7 @@ def accept(user: User, revision_id: int, comment: str = "") -> Item:
     revision, item = _get(user, revision_id)
     authorize(user, Action.CURATE_ITEM, item)
     values = revision.changes
-    merged = _as_data(item)
+    merged = submission.current_data(item)
     for name, value in values.items():
         setattr(
             merged, name, date.fromisoformat(value) if name == "event_date" and value else value
