@@ -106,10 +106,12 @@ def user_form(user_id: int | None = None) -> ResponseReturnValue:
             password=form.password.data or None,
         )
         try:
-            if user is None and not data.password:  # no password typed: invite by link
-                invited, link = account_links.invite(current_user, data)
-                return _link_page(invited, link)
-            accounts.save_user(data, current_user, user)
+            if user is None:
+                made, link = account_links.create_account(current_user, data)
+                if link is not None:  # no password typed: the person was invited
+                    return _link_page(made, link)
+            else:
+                accounts.save_user(data, current_user, user)
         except DomainError as exc:
             form_errors(form, exc)
         else:

@@ -1,4 +1,5 @@
-"""View decorators that ask the access policy; no rules of their own."""
+"""View decorators that ask the access policy, and helpers that report a service's outcome;
+no rules of their own."""
 
 from __future__ import annotations
 
@@ -37,3 +38,14 @@ def form_errors(form: Any, exc: Any) -> None:
         field.errors = [*list(field.errors), str(exc.message)]
     else:
         form.form_errors.append(str(exc.message))
+
+
+def flash_bulk(result: Any, done_message: str) -> None:
+    """Report a bulk action: how many were done, and each refused item with the reason."""
+    from flask import flash
+    from flask_babel import gettext as _
+
+    if result.done:
+        flash(done_message, "success")
+    for item_id, message in result.failed:
+        flash(_("Item %(n)d: %(message)s", n=item_id, message=message), "warning")

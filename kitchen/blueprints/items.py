@@ -77,8 +77,8 @@ def show(item_id: int) -> ResponseReturnValue:
         panel=panel,
         may_delete=access.may_delete_draft(current_user, item),
         may_revise=access.may_propose_revision(current_user, item),
-        pending_revision=revisions.pending_for(item) if in_house and item.is_public else None,
-        in_selection=item.is_public and selections.contains(current_user, item.id),
+        pending_revision=revisions.pending_for(item) if in_house else None,
+        in_selection=selections.contains(current_user, item.id),
         use_form=use_form,
         handoff_form=handoff_form,
     )

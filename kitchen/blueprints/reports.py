@@ -33,14 +33,9 @@ def _period() -> reports.Period:
 def index() -> ResponseReturnValue:
     """The centre's report; a member organisation's account goes to its own page."""
     period = _period()
-    if not role_may(current_user, Action.VIEW_REPORTS):
-        return redirect(
-            url_for(
-                "reports.organization",
-                organization_id=current_user.organization_id or 0,
-                period=period.code,
-            )
-        )
+    own = reports.own_page(current_user)
+    if own is not None:
+        return redirect(url_for("reports.organization", organization_id=own, period=period.code))
     report = reports.centre_report(current_user, period)
     return render_template(
         "reports/index.html",

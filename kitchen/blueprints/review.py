@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from kitchen.blueprints.guards import form_errors, requires
+from kitchen.blueprints.guards import flash_bulk, form_errors, requires
 from kitchen.forms.review import ReviewForm
 from kitchen.forms.submit import RevisionForm, usage_choices
 from kitchen.inputs import record_id, record_ids, safe_target
@@ -201,10 +201,7 @@ def bulk() -> ResponseReturnValue:
     except DomainError as exc:
         flash(str(exc.message), "danger")
         return redirect(back)
-    if result.done:
-        flash(_("Done for %(n)d items.", n=len(result.done)), "success")
-    for item_id, message in result.failed:
-        flash(_("Item %(n)d: %(message)s", n=item_id, message=message), "warning")
+    flash_bulk(result, _("Done for %(n)d items.", n=len(result.done)))
     if not ids:
         flash(_("Please select at least one item."), "warning")
     return redirect(back)

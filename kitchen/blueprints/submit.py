@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from kitchen.blueprints.guards import form_errors, requires
+from kitchen.blueprints.guards import flash_bulk, form_errors, requires
 from kitchen.forms.submit import (
     BatchForm,
     DefaultsForm,
@@ -115,10 +115,10 @@ def revise(item_id: int) -> ResponseReturnValue:
     """Propose new words for an approved item; it stays as it is until a curator accepts."""
     item = items.get_item(current_user, item_id)
     revisions.require_proposable(current_user, item)
-    form = RevisionForm(obj=revisions.current_values(item))
+    form = RevisionForm(obj=submission.current_data(item))
     status = 200
     if form.validate_on_submit():
-        proposed = revisions.current_values(item)
+        proposed = submission.current_data(item)
         for name in revisions.FIELDS:
             setattr(
                 proposed, name, getattr(form, name).data or ("" if name != "event_date" else None)
@@ -180,7 +180,7 @@ def batch() -> ResponseReturnValue:
         form.credit_line.data, form.usage_terms.data = submission.defaults_for(current_user)
     token = None
     if form.validate_on_submit():
-        data = _batch_data(form)
+        data = batches.shared_data({name: form[name].data for name in batches.SHARED})
         try:
             token = batches.start(current_user, data)
         except DomainError as exc:
@@ -193,21 +193,6 @@ def batch() -> ResponseReturnValue:
         accept=uploads.accept_attribute(ItemKind.PHOTO),
         limits_text=uploads.limits_text(ItemKind.PHOTO),
     ), status
-
-
-def _batch_data(form: BatchForm) -> submission.ItemData:
-    return submission.ItemData(
-        kind=ItemKind.PHOTO.value,
-        title=form.title.data or "",
-        place=form.place.data or "",
-        event_date=form.event_date.data,
-        people=form.people.data or "",
-        credit_line=form.credit_line.data or "",
-        usage_terms=form.usage_terms.data or "",
-        consent_confirmed=bool(form.consent_confirmed.data),
-        keywords=form.keywords.data or "",
-        campaigns=list(form.campaigns.data or []),
-    )
 
 
 @bp.post("/batch/photos")
@@ -238,10 +223,7 @@ def batch_photo() -> ResponseReturnValue:
 def batch_submit() -> ResponseReturnValue:
     """Send the batch's drafts to review together."""
     result = batches.submit_all(current_user, record_ids(request.form.getlist("item_id")))
-    if result.done:
-        flash(_("%(n)d items were sent for review.", n=len(result.done)), "success")
-    for item_id, message in result.failed:
-        flash(_("Item %(n)d: %(message)s", n=item_id, message=message), "warning")
+    flash_bulk(result, _("%(n)d items were sent for review.", n=len(result.done)))
     return redirect(url_for("submit.index"))
 
 

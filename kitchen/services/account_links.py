@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import secrets
-import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -24,11 +22,9 @@ from sqlalchemy import select, update
 from config import DEFAULT_BASE_URL
 from kitchen.extensions import db
 from kitchen.models import AccountLink, JobKind, User, utcnow
-from kitchen.services import accounts, audit, jobs, validation
+from kitchen.services import accounts, audit, jobs, notifications, validation
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import NotFound, ValidationError
-
-log = logging.getLogger("kitchen.account_links")
 
 INVITE, RESET = "invite", "reset"
 LIFETIMES = {INVITE: timedelta(days=7), RESET: timedelta(hours=24)}
@@ -84,6 +80,13 @@ def issue(actor: User | None, user: User, purpose: str) -> AccountLink:
         jobs.enqueue(JobKind.ACCOUNT_MAIL, link.id)
     db.session.commit()
     return link
+
+
+def create_account(admin: User, data: accounts.UserData) -> tuple[User, AccountLink | None]:
+    """A new account: with the password the admin typed, or, with none, by invitation."""
+    if data.password:
+        return accounts.save_user(data, admin), None
+    return invite(admin, data)
 
 
 def invite(admin: User, data: accounts.UserData) -> tuple[User, AccountLink]:
@@ -198,10 +201,4 @@ def _send(link: AccountLink) -> str | None:
     message["To"] = user.email
     message["Subject"] = f"[中央厨房] {subject}"
     message.set_content(f"{user.display_name}：\n\n{intro}\n{url_of(link)}\n\n{until}\n{ignore}\n")
-    try:
-        with smtplib.SMTP(host, current_app.config["SMTP_PORT"], timeout=10) as smtp:
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        log.warning("could not e-mail account link %s: %s", link.id, exc)
-        return f"{type(exc).__name__}: {exc}"
-    return None
+    return notifications.deliver(message, f"account link {link.id}")

@@ -18,9 +18,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from kitchen.extensions import db
 from kitchen.models import Item, ItemKind, ItemStatus, User
-from kitchen.services import submission, uploads
+from kitchen.services import curation, submission, uploads
 from kitchen.services.access import Action, authorize
-from kitchen.services.errors import DomainError, ValidationError
+from kitchen.services.errors import ValidationError
 
 SALT = "kitchen-batch-upload"
 MAX_AGE = 24 * 3600  # a batch token serves for a day
@@ -37,6 +37,22 @@ SHARED = (
     "keywords",
     "campaigns",
 )
+
+
+def shared_data(values: dict[str, Any]) -> submission.ItemData:
+    """The shared fields as an item's input (a form's empty texts are None)."""
+    texts = {
+        name: value or ""
+        for name, value in values.items()
+        if name not in ("event_date", "consent_confirmed", "campaigns")
+    }
+    return submission.ItemData(
+        kind=ItemKind.PHOTO.value,
+        event_date=values.get("event_date"),
+        consent_confirmed=bool(values.get("consent_confirmed")),
+        campaigns=list(values.get("campaigns") or []),
+        **texts,
+    )
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -89,26 +105,13 @@ def add_photo(user: User, token: str, number: int, stream: BinaryIO, filename: s
     return item
 
 
-@dataclasses.dataclass
-class SubmitResult:
-    """Items sent to review, and those that could not be (with why)."""
-
-    done: list[int] = dataclasses.field(default_factory=list)
-    failed: list[tuple[int, str]] = dataclasses.field(default_factory=list)
-
-
-def submit_all(user: User, item_ids: list[int]) -> SubmitResult:
+def submit_all(user: User, item_ids: list[int]) -> curation.BulkResult:
     """Send several drafts of the batch to review, each through the usual checks."""
-    result = SubmitResult()
-    for item_id in dict.fromkeys(item_ids):
-        item = db.session.get(Item, item_id)
-        try:
-            if item is None or item.status != ItemStatus.DRAFT:
-                raise ValidationError(_l("Only drafts can be submitted from here."))
-            authorize(user, Action.SUBMIT_ITEM, item)
-            submission.submit_item(user, item)
-            result.done.append(item_id)
-        except DomainError as exc:
-            db.session.rollback()
-            result.failed.append((item_id, str(exc.message)))
-    return result
+
+    def send(item: Item) -> None:
+        if item.status != ItemStatus.DRAFT:
+            raise ValidationError(_l("Only drafts can be submitted from here."))
+        authorize(user, Action.SUBMIT_ITEM, item)
+        submission.submit_item(user, item)
+
+    return curation.each(item_ids, send)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -98,7 +99,9 @@ class BulkResult:
     failed: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _each(curator: User, item_ids: list[int], action) -> BulkResult:
+def each(item_ids: list[int], action: Callable[[Item], None]) -> BulkResult:
+    """Do the action to each item in turn (once each): a refused one is rolled back and
+    reported, the others go on (bulk decisions, tags, corrections, a batch's submission)."""
     result = BulkResult()
     for item_id in dict.fromkeys(item_ids):
         item = db.session.get(Item, item_id)
@@ -117,7 +120,7 @@ def bulk_decide(
     curator: User, item_ids: list[int], move: workflow.Move, comment: str = ""
 ) -> BulkResult:
     """The same decision for several items, each through the same guard."""
-    return _each(curator, item_ids, lambda item: workflow.apply(curator, item, move, comment))
+    return each(item_ids, lambda item: workflow.apply(curator, item, move, comment))
 
 
 def bulk_tag(curator: User, item_ids: list[int], slugs: list[str]) -> BulkResult:
@@ -140,7 +143,7 @@ def bulk_tag(curator: User, item_ids: list[int], slugs: list[str]) -> BulkResult
             )
             workflow.commit(item)
 
-    return _each(curator, item_ids, tag)
+    return each(item_ids, tag)
 
 
 @dataclass
@@ -264,4 +267,4 @@ def bulk_correct(curator: User, item_ids: list[int], changes: BulkChanges) -> Bu
         if correct(curator, item, data):
             workflow.commit(item)
 
-    return _each(curator, item_ids, apply)
+    return each(item_ids, apply)

@@ -110,11 +110,20 @@ def _send(note: Notification) -> str | None:
         status = status_text(note.to_status, user, note.action)
     body = f"{note.item.title}\n{status}\n\n{note.comment}\n\n{link}\n"
     message.set_content(body)
+    return deliver(message, f"notification {note.id}")
+
+
+def deliver(message: EmailMessage, what: str) -> str | None:
+    """Hand one message to the configured SMTP server (the worker's jobs call this); return
+    the error, or None once the server took it (or when no server is configured)."""
+    host = current_app.config.get("SMTP_HOST")
+    if not host:
+        return None
     try:
         with smtplib.SMTP(host, current_app.config["SMTP_PORT"], timeout=10) as smtp:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        log.warning("could not e-mail notification %s: %s", note.id, exc)
+        log.warning("could not e-mail %s: %s", what, exc)
         return f"{type(exc).__name__}: {exc}"
     return None
 

@@ -658,6 +658,15 @@ def _grouped(rows: list[OrgRow], key: Callable[[OrgRow], Any]) -> list[tuple[Any
 # --- what users see -----------------------------------------------------------------------------
 
 
+def own_page(user: User) -> int | None:
+    """Where a reader of /reports goes: None for the centre (the whole report), else the
+    organisation whose page the account reads (0 when it has none: not found)."""
+    if role_may(user, Action.VIEW_REPORTS):
+        return None
+    authorize(user, Action.VIEW_OWN_REPORT)
+    return user.organization_id or 0
+
+
 def centre_report(user: User, period: Period) -> Report:
     """The whole report, for the centre."""
     authorize(user, Action.VIEW_REPORTS)

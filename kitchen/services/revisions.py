@@ -36,11 +36,6 @@ FIELDS = (
 PENDING, ACCEPTED, DECLINED, REPLACED = "pending", "accepted", "declined", "replaced"
 
 
-def current_values(item: Item) -> submission.ItemData:
-    """The item's present values, to start a proposal from."""
-    return submission.current_data(item)
-
-
 def _stored(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
@@ -85,7 +80,7 @@ def propose(user: User, item: Item, proposed: submission.ItemData, note: str = "
 
 
 def pending_for(item: Item) -> Revision | None:
-    """The item's proposal waiting for a curator, if any."""
+    """The item's proposal waiting for a curator, if any (only approved items have one)."""
     return db.session.scalars(
         select(Revision).where(Revision.item_id == item.id, Revision.status == PENDING)
     ).first()

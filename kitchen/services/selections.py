@@ -53,12 +53,7 @@ def contains(user: User, item_id: int) -> bool:
 def add(user: User, item: Item) -> None:
     """Put an item the user may see into their selection (once)."""
     authorize(user, Action.VIEW_ITEM, item)
-    exists = db.session.scalar(
-        select(SelectionEntry.id).where(
-            SelectionEntry.user_id == user.id, SelectionEntry.item_id == item.id
-        )
-    )
-    if exists:
+    if contains(user, item.id):
         return
     if count(user) >= MAX_ITEMS:
         raise ValidationError(_l("A selection holds at most %(n)d items.", n=MAX_ITEMS))

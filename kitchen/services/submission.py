@@ -188,17 +188,12 @@ def retract_item(user: User, item: Item) -> Item:
 def delete_draft(user: User, item: Item) -> None:
     """Delete a draft of the user's organisation with its files (the audit keeps its title)."""
     from kitchen.models import DownloadEvent, Notification, Review, SelectionEntry
-    from kitchen.services.uploads import storage
+    from kitchen.services.uploads import storage, stored_keys
 
     authorize(user, Action.EDIT_ITEM, item)
     if not may_delete_draft(user, item):
         raise Conflict(_l("Only drafts can be deleted: take the item back from review first."))
-    keys = [
-        key
-        for media in item.files
-        for key in (media.storage_key, media.thumb_key, media.web_key, media.poster_key)
-        if key
-    ]
+    keys = [key for media in item.files for key in stored_keys(media)]
     # Rows that name the item go with it (SQLite does not cascade by itself).
     for model in (Review, Notification, SelectionEntry, DownloadEvent):
         db.session.execute(delete(model).where(model.item_id == item.id))

@@ -225,7 +225,7 @@ def remove_file(user: User, media: MediaFile) -> None:
     authorize(user, Action.EDIT_ITEM, item)
     if not item.is_editable:
         raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
-    keys = [k for k in (media.storage_key, media.thumb_key, media.web_key, media.poster_key) if k]
+    keys = stored_keys(media)
     audit.record(
         user, "file.remove", "item", item.id, {"file_id": media.id, "name": media.original_name}
     )
@@ -233,6 +233,11 @@ def remove_file(user: User, media: MediaFile) -> None:
     db.session.commit()
     for key in keys:  # after the commit: a failed commit must not lose the files
         storage().delete(key)
+
+
+def stored_keys(media: MediaFile) -> list[str]:
+    """Every stored key of a file: the original and its renditions."""
+    return [k for k in (media.storage_key, media.thumb_key, media.web_key, media.poster_key) if k]
 
 
 def set_caption(user: User, media: MediaFile, caption: str) -> None:

@@ -60,9 +60,7 @@ def record(user: User, item: Item, data: UseData) -> ItemUse:
         if not role_may(user, Action.RECORD_USE):
             raise Forbidden()
         raise Conflict(_l("Only approved items can be recorded as published."))
-    outlet = validation.text(data.outlet, "outlet", max_len=OUTLET_MAX)
-    if not outlet and user.role == Role.JOURNALIST and user.organization is not None:
-        outlet = user.organization.name
+    outlet = validation.text(data.outlet, "outlet", max_len=OUTLET_MAX) or _default_outlet(user)
     if not outlet:
         raise ValidationError(_l("This field is required."), field="outlet")
     url = validation.web_address(data.url, "url", max_len=URL_MAX)
@@ -101,6 +99,13 @@ def record(user: User, item: Item, data: UseData) -> ItemUse:
         )
     db.session.commit()
     return use
+
+
+def _default_outlet(user: User) -> str:
+    """A journalist's use is, unless said otherwise, in their own outlet; a curator names it."""
+    if user.role == Role.JOURNALIST and user.organization is not None:
+        return user.organization.name
+    return ""
 
 
 def _published_on(value: date | None, item: Item) -> date:
@@ -249,6 +254,12 @@ class Panel:
     may_hand_off: bool
     removable: set[int]
     outlets: list[Organization]
+    default_outlet: str  # what an empty outlet field records: a media account's own outlet
+
+    @property
+    def shown(self) -> bool:
+        """Work in progress that nobody downloaded has no travels to show."""
+        return bool(self.may_record or self.may_hand_off or self.uses or self.downloads)
 
 
 def panel(user: User, item: Item) -> Panel:
@@ -263,4 +274,5 @@ def panel(user: User, item: Item) -> Panel:
         may_hand_off=hands,
         removable={u.id for u in found if may_remove_use(user, u.recorded_by_id)},
         outlets=media_outlets() if hands else [],
+        default_outlet=_default_outlet(user),
     )
