@@ -18,12 +18,13 @@ versions of the same sets live in the tests (tests/search/reference.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
-import rjieba
 
 CJK_RANGES = (
     (0x3005, 0x3007),
@@ -60,20 +61,35 @@ DOMAIN_WORDS = _split(
     "创新驱动发展战略 关键核心技术 科技自立自强 高质量发展 碳达峰 碳中和 党史学习教育 "
     "建党百年 中央厨房 宣传线索 鲜活案例 宣传产品 共建共享 "
 )
-# rjieba's default instance (loaded on import, ~30 MB) learns them: a second instance would
-# double that in every process.
-_JIEBA = rjieba._DEFAULT_JIEBA
-for _word in DOMAIN_WORDS:
-    _JIEBA.add_word(_word, None, None)
+
+
+@functools.cache
+def _jieba() -> Any:
+    """rjieba's default instance with the domain words, loaded on first use (its dictionary
+    takes ~0.1 s and ~30 MB; a second instance would double that in every process)."""
+    import rjieba
+
+    segmenter = rjieba._DEFAULT_JIEBA
+    for word in DOMAIN_WORDS:
+        segmenter.add_word(word, None, None)
+    return segmenter
+
 
 # Full-width ASCII (what Chinese input methods type) and the ideographic space fold to ASCII.
 # A translation table rather than NFKC: NFKC also rewrites the full-width punctuation of every
 # Chinese sentence, costing ten times more for nothing a search needs.
 _FOLD = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
-_BMP_CJK = np.zeros(0x10000, dtype=bool)
-for _lo, _hi in CJK_RANGES:
-    _BMP_CJK[_lo : min(_hi, 0xFFFF) + 1] = _lo <= 0xFFFF
-_BMP_WORD = _BMP_CJK | np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
+
+
+@functools.cache
+def _bmp_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Per code point of the basic plane: is it CJK, is it a word character (built once, on
+    first use: 65,536 look-ups)."""
+    cjk = np.zeros(0x10000, dtype=bool)
+    for lo, hi in CJK_RANGES:
+        cjk[lo : min(hi, 0xFFFF) + 1] = lo <= 0xFFFF
+    word = cjk | np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
+    return cjk, word
 
 
 def normalize(text: str) -> str:
@@ -94,8 +110,9 @@ def bigram_codes(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every gram of an index text: (gram codes, their offsets, distinct CJK code points)."""
     points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     bmp = np.minimum(points, 0xFFFF)
-    cjk = _BMP_CJK[bmp] | ((points >= 0x20000) & (points <= 0x3134F))
-    word = _BMP_WORD[bmp] | cjk
+    bmp_cjk, bmp_word = _bmp_tables()
+    cjk = bmp_cjk[bmp] | ((points >= 0x20000) & (points <= 0x3134F))
+    word = bmp_word[bmp] | cjk
     offsets = np.flatnonzero(word[:-1] & word[1:] & (cjk[:-1] | cjk[1:]))
     codes = (points[offsets].astype(np.int64) << CODE_SHIFT) | points[offsets + 1]
     return codes, offsets.astype(np.int32), np.unique(points[cjk])
@@ -133,7 +150,7 @@ def word_weights(weighted_texts: Iterable[tuple[str, int]]) -> dict[str, int]:
     """Count search-mode words over (text, field weight) pairs, each hit adding its weight."""
     weights: Counter[str] = Counter()
     for text, factor in weighted_texts:
-        counts = Counter(_JIEBA.cut_for_search(text))  # counted in C; filtered per distinct word
+        counts = Counter(_jieba().cut_for_search(text))  # counted in C; filtered per distinct word
         if factor != 1:
             counts = Counter({word: n * factor for word, n in counts.items()})
         weights.update(counts)
@@ -151,7 +168,7 @@ def ranking_words(units: Sequence[str]) -> list[str]:
     words: list[str] = []
     for unit in units:
         if has_cjk(unit):
-            words.extend(w for w in _JIEBA.cut(unit) if w[0].isalnum())
+            words.extend(w for w in _jieba().cut(unit) if w[0].isalnum())
         else:
             words.append(unit)
     return list(dict.fromkeys(words))

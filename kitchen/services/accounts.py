@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from flask import current_app
@@ -15,8 +16,13 @@ from kitchen.services import audit, sessions, throttle, validation
 from kitchen.services.errors import Conflict, NotFound, RateLimited, ValidationError
 
 NEEDS_ORGANIZATION = frozenset({Role.CONTRIBUTOR, Role.JOURNALIST})
-# A hash to compare against when the account does not exist, so timing does not tell.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """A hash to compare against when the account does not exist, so timing does not tell
+    (made on the first sign-in, with the configured method, not at import)."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 @dataclass
@@ -216,7 +222,9 @@ def authenticate(email: str, password: str, address: str, device: str | None = N
     if wait:
         raise RateLimited(wait_message(wait), retry_after=wait)
     user = find_user(email) if email else None
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    valid = check_password_hash(
+        user.password_hash if user else _dummy_hash(cfg["PASSWORD_HASH_METHOD"]), password or ""
+    )
     if user is None or not valid:
         throttle.record_failure(email, client)
         raise ValidationError(_l("Wrong e-mail address or password."))

@@ -12,11 +12,11 @@ from whoosh.analysis import Token, Tokenizer
 
 from kitchen.search import SearchDocument
 from kitchen.search.analysis import (
-    _JIEBA,
     CJK_RE,
     FIELD_SEPARATOR,
     LATIN_RE,
     WORD_RUN_RE,
+    _jieba,
     gram_pairs,
     has_cjk,
     latin_positions,
@@ -53,7 +53,7 @@ def cjk_chars(text: str) -> set[str]:
 
 def search_words(text: str) -> list[str]:
     """rjieba search-mode words, without spaces and punctuation."""
-    return [w for w in _JIEBA.cut_for_search(text) if w[0].isalnum()]
+    return [w for w in _jieba().cut_for_search(text) if w[0].isalnum()]
 
 
 class _TermTokenizer(Tokenizer):
