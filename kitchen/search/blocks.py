@@ -14,6 +14,8 @@ byte lengths followed by the concatenated variable-size values (positions). nump
 
 from __future__ import annotations
 
+from typing import Any
+
 import struct
 from typing import NamedTuple
 
@@ -33,7 +35,7 @@ class BlockArrays(NamedTuple):
     values: bytes
 
 
-def encode_block(ids, weights, sizes, values: bytes) -> bytes:
+def encode_block(ids: Any, weights: Any, sizes: Any, values: bytes) -> bytes:
     """Encode a block: ids, weights, sizes are sequences or arrays; values the joined bytes."""
     ids = np.asarray(ids, dtype=np.int64)
     deltas = np.empty(ids.size, dtype=U32)
@@ -71,7 +73,10 @@ def decode_block(data: bytes, fixed_size: int | None) -> BlockArrays:
 def block_ids(data: bytes) -> list[int]:
     """The docnums of a block as Python ints."""
     count = HEADER.unpack_from(data)[0]
-    return np.cumsum(np.frombuffer(data, U32, count, HEADER.size), dtype=np.int64).tolist()
+    ids: list[int] = np.cumsum(
+        np.frombuffer(data, U32, count, HEADER.size), dtype=np.int64
+    ).tolist()
+    return ids
 
 
 def block_weights(data: bytes) -> np.ndarray | None:

@@ -6,9 +6,13 @@ import multiprocessing
 import os
 import queue
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
+from multiprocessing.process import BaseProcess
+from multiprocessing.queues import Queue
+from pathlib import Path
+from typing import Any
 
 from whoosh.index import FileIndex
 
@@ -21,12 +25,20 @@ SEGMENT_DOCS = 2500  # documents per bulk segment: bounds a builder's memory (~1
 BATCH_DOCS = 200  # documents per job handed to a worker
 PARALLEL_MIN_DOCS = 1000  # below this, starting worker processes costs more than it saves
 
+Segment = Any  # a Whoosh segment (whoosh has no type information)
+Progress = Callable[[int], None]
+
 
 def build_in_process(
-    storage, indexname: str, schema, docs: Iterator[SearchDocument], progress=None
-) -> list:
+    storage: Any,
+    indexname: str,
+    schema: Any,
+    docs: Iterator[SearchDocument],
+    progress: Progress | None = None,
+) -> list[Segment]:
     """Build segments of up to SEGMENT_DOCS documents here; return them."""
-    segments, done = [], 0
+    segments: list[Segment] = []
+    done = 0
     while batch := list(islice(docs, SEGMENT_DOCS)):
         builder = SegmentBuilder(storage, indexname, schema)
         for doc in batch:
@@ -48,7 +60,7 @@ class BuildPool:
             max_workers=procs - 1, mp_context=multiprocessing.get_context("spawn")
         )
 
-    def build(self, ix: FileIndex, docs: list[SearchDocument]) -> list:
+    def build(self, ix: FileIndex, docs: list[SearchDocument]) -> list[Segment]:
         """Segments for docs: a share built here, the others in the pool at the same time.
 
         Shares are whole bulk segments (SEGMENT_DOCS), which merges leave alone."""
@@ -65,9 +77,9 @@ class BuildPool:
         self.executor.shutdown(cancel_futures=True)
 
 
-def _build_part(folder: str, indexname: str, docs: list[SearchDocument]) -> list:
+def _build_part(folder: str, indexname: str, docs: list[SearchDocument]) -> list[Segment]:
     """Pool process: build segments for a share of a batch."""
-    ix = open_index(folder, build_schema())
+    ix = open_index(Path(folder), build_schema())
     return build_in_process(ix.storage, indexname, ix.schema, iter(docs))
 
 
@@ -75,8 +87,8 @@ def build_segments(
     ix: FileIndex,
     docs: Iterable[SearchDocument],
     procs: int,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[list, int]:
+    progress: Progress | None = None,
+) -> tuple[list[Segment], int]:
     """Build segments for all docs, in worker processes when there are many; return them."""
     stream = iter(docs)
     head = list(islice(stream, PARALLEL_MIN_DOCS))
@@ -88,7 +100,7 @@ def build_segments(
     return _build_in_workers(ix, _chain(head, stream), procs, progress)
 
 
-def _chain(head: list, rest: Iterator) -> Iterator:
+def _chain(head: list[SearchDocument], rest: Iterator[SearchDocument]) -> Iterator[SearchDocument]:
     yield from head
     yield from rest
 
@@ -96,24 +108,28 @@ def _chain(head: list, rest: Iterator) -> Iterator:
 class _Counter:
     """Counts what passes through an iterator."""
 
-    def __init__(self, items: Iterator) -> None:
+    def __init__(self, items: Iterator[SearchDocument]) -> None:
         self.items, self.count = items, 0
 
-    def __iter__(self) -> Iterator:
+    def __iter__(self) -> Iterator[SearchDocument]:
         return self
 
-    def __next__(self) -> object:
+    def __next__(self) -> SearchDocument:
         item = next(self.items)
         self.count += 1
         return item
 
 
-def _build_in_workers(ix: FileIndex, docs: Iterator, procs: int, progress) -> tuple[list, int]:
+def _build_in_workers(
+    ix: FileIndex, docs: Iterator[SearchDocument], procs: int, progress: Progress | None
+) -> tuple[list[Segment], int]:
     """Build with procs processes: this one takes every procs-th batch, workers the rest."""
     # spawn, not fork: the app may have threads and open database connections.
     context = multiprocessing.get_context("spawn")
-    jobs = context.Queue(maxsize=procs * 2)  # back-pressure: the reader never runs far ahead
-    results = context.Queue()
+    jobs: Queue[list[SearchDocument] | None] = context.Queue(
+        maxsize=procs * 2
+    )  # back-pressure: the reader never runs far ahead
+    results: Queue[tuple[str, Any]] = context.Queue()
     path = ix.storage.folder
     workers = [
         context.Process(target=_worker, args=(path, ix.indexname, jobs, results), daemon=True)
@@ -148,7 +164,7 @@ class _LocalBuilder:
 
     def __init__(self, ix: FileIndex) -> None:
         self.ix = ix
-        self.segments: list = []
+        self.segments: list[Segment] = []
         self.builder = self._new()
 
     def _new(self) -> SegmentBuilder:
@@ -162,13 +178,17 @@ class _LocalBuilder:
             self.segments.append(self.builder.finish())
             self.builder = self._new()
 
-    def finish(self) -> list:
+    def finish(self) -> list[Segment]:
         """Write the last segment; return all segments built here."""
         last = self.builder.finish()
         return self.segments + ([last] if last is not None else [])
 
 
-def _put(jobs, item, workers) -> None:
+def _put(
+    jobs: Queue[list[SearchDocument] | None],
+    item: list[SearchDocument] | None,
+    workers: Sequence[BaseProcess],
+) -> None:
     while True:
         try:
             jobs.put(item, timeout=1.0)
@@ -178,8 +198,9 @@ def _put(jobs, item, workers) -> None:
                 raise RuntimeError("a search indexing worker died") from None
 
 
-def _collect(results, workers) -> list:
-    segments, finished = [], 0
+def _collect(results: Queue[tuple[str, Any]], workers: Sequence[BaseProcess]) -> list[Segment]:
+    segments: list[Segment] = []
+    finished = 0
     while finished < len(workers):
         try:
             kind, payload = results.get(timeout=1.0)
@@ -196,10 +217,15 @@ def _collect(results, workers) -> list:
     return segments
 
 
-def _worker(path: str, indexname: str, jobs, results) -> None:
+def _worker(
+    path: str,
+    indexname: str,
+    jobs: Queue[list[SearchDocument] | None],
+    results: Queue[tuple[str, Any]],
+) -> None:
     """Worker process: build segments from batches until told to stop."""
     try:
-        ix = open_index(path, build_schema())
+        ix = open_index(Path(path), build_schema())
         storage, schema = ix.storage, ix.schema
         builder = SegmentBuilder(storage, indexname, schema)
         while (batch := jobs.get()) is not None:

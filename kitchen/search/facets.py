@@ -8,6 +8,8 @@ instead of Whoosh's `groupedby`, which walks every hit in Python.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
@@ -125,7 +127,7 @@ class SegmentView:
                 bucket[value] = bucket.get(value, 0) + n
 
 
-def _column(reader: SegmentReader, name: str) -> list:
+def _column(reader: SegmentReader, name: str) -> list[Any]:
     return list(reader.column_reader(name, translate=False))
 
 

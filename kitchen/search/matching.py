@@ -38,10 +38,10 @@ def chain_docs(
             return EMPTY.ids
         postings.append((offset, found))
     # Start from the term with the fewest positions, so the surviving start set stays small.
-    postings.sort(key=lambda item: int(item[1].sizes[candidates[item[1].ids]].sum()))
+    postings.sort(key=lambda item: int(_sizes(item[1])[candidates[item[1].ids]].sum()))
     stride = 1 + max(int(np.frombuffer(f.values, dtype=POS_DTYPE).max()) for _, f in postings)
     starts = _start_keys(postings[0][1], candidates, postings[0][0], stride)
-    marks = np.zeros(candidates.size * stride, dtype=bool) if len(postings) > 1 else None
+    marks = np.zeros(candidates.size * stride if len(postings) > 1 else 0, dtype=bool)
     for offset, found in postings[1:]:
         keys = _start_keys(found, candidates, offset, stride)
         marks[keys] = True
@@ -49,7 +49,14 @@ def chain_docs(
         marks[keys] = False
         if not starts.size:
             return EMPTY.ids
-    return starts // stride
+    result: np.ndarray = starts // stride
+    return result
+
+
+def _sizes(found: Postings) -> np.ndarray:
+    """The value sizes of positional postings (always present for the grams field)."""
+    assert found.sizes is not None
+    return found.sizes
 
 
 def _cover(grams: list[str]) -> list[tuple[str, int]]:
@@ -63,7 +70,7 @@ def _start_keys(found: Postings, candidates: np.ndarray, offset: int, stride: in
 
     Only the positions of candidate postings are gathered: often a handful out of thousands.
     """
-    counts = found.sizes // 4
+    counts = _sizes(found) // 4
     every = np.frombuffer(found.values, dtype=POS_DTYPE)
     keep = candidates[found.ids]
     if keep.all():
@@ -97,11 +104,12 @@ def unit_mask(reader: SegmentReader, unit: str, candidates: np.ndarray) -> np.nd
         return ids_mask(read_postings(reader, "grams", grams[0]).ids, size)
     # Where rjieba indexed the unit as a word, it is there: a word is a substring of its text.
     # Only the other documents need the positional check, usually a handful.
-    sure = ids_mask(read_postings(reader, "words", unit).ids, size) & candidates
+    sure: np.ndarray = ids_mask(read_postings(reader, "words", unit).ids, size) & candidates
     rest = candidates & ~sure
     if not rest.any():
         return sure
-    return sure | ids_mask(chain_docs(reader, "grams", _cover(grams), rest), size)
+    checked: np.ndarray = sure | ids_mask(chain_docs(reader, "grams", _cover(grams), rest), size)
+    return checked
 
 
 def clause_mask(reader: SegmentReader, clause: Clause, candidates: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ WORD_FIELD_WEIGHTS = {"title": 3, "keywords": 2, "people": 2, "summary": 2}
 MAX_WORD_FREQUENCY = 255  # one byte per posting
 
 
-class GramFormat(formats.Positions):
+class GramFormat(formats.Positions):  # type: ignore[misc]
     """Positions stored as a raw little-endian uint32 array: numpy reads them in one call."""
 
     def encode(self, poslist: list[int]) -> bytes:
@@ -42,7 +42,7 @@ class GramFormat(formats.Positions):
         return 1.0
 
 
-class WordFormat(formats.Frequency):
+class WordFormat(formats.Frequency):  # type: ignore[misc]
     """A field-weighted frequency in one byte per posting (0-255).
 
     Posting weights stay 1.0 so Whoosh pickles no per-posting floats (nine bytes each); the
@@ -72,7 +72,7 @@ def encode_positions(positions: list[int]) -> bytes:
     return encoded.tobytes()
 
 
-class _AnalysedField(fields.FieldType):
+class _AnalysedField(fields.FieldType):  # type: ignore[misc]
     """A field whose terms kitchen computes itself (segments.SegmentBuilder writes them)."""
 
     indexed = True

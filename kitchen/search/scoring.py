@@ -8,6 +8,8 @@ word hit score 0 and follow, newest first.
 
 from __future__ import annotations
 
+from typing import Any
+
 import math
 from dataclasses import dataclass
 
@@ -29,7 +31,7 @@ class WordStats:
     mean_length: float
 
 
-def word_stats(reader, words: list[str]) -> WordStats:
+def word_stats(reader: Any, words: list[str]) -> WordStats:
     """Compute idf of the query words over the whole index (all segments)."""
     total = max(reader.doc_count_all(), 1)
     idf = {}
@@ -86,4 +88,5 @@ def _best(values: np.ndarray, limit: int) -> np.ndarray:
     if values.size <= limit:
         return np.ones(values.size, dtype=bool)
     cut = np.partition(values, values.size - limit)[values.size - limit]
-    return values >= cut
+    mask: np.ndarray = values >= cut
+    return mask

@@ -27,7 +27,7 @@ def clean_query(query: SearchQuery) -> SearchQuery:
 
 def _int(value: object, default: int) -> int:
     try:
-        return int(value)  # type: ignore[call-overload]
+        return int(value)  # type: ignore[call-overload,no-any-return]
     except (TypeError, ValueError):
         return default
 
@@ -45,7 +45,8 @@ def execute(searcher: Searcher, views: ViewCache, query: SearchQuery) -> SearchR
     depth = query.page * query.per_page
     words = parsed.ranking_words() if query.sort == "relevance" else []
     stats = word_stats(searcher.reader(), words) if words else None
-    total, facets, best = 0, {name: {} for name in FACET_NAMES}, []
+    total, best = 0, []
+    facets: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
     # An index without documents has an empty reader with no segment.
     leaves = [(r, o) for r, o in searcher.reader().leaf_readers() if r.segment() is not None]
     if len(views) > 2 * len(leaves) + 8:  # views of merged-away segments: drop them now and then

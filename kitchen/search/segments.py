@@ -12,6 +12,8 @@ commits, deletes from and merges them.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 from whoosh.filedb.filestore import Storage
@@ -25,16 +27,21 @@ BLOCK_LIMIT = 4096  # postings per block: queries read whole posting lists, so f
 GROUP_DOCS = 500  # documents whose bigram occurrences are sorted and grouped together
 STORED_FIELDS = ("source",)
 
+Array = np.ndarray[Any, Any]
+Chunk = tuple[Array, Array | None, Array | None]
+# (term, docnums, value sizes, value bytes, lengths) of one term of a field
+TermRow = tuple[Any, Any, Any, bytes, list[int] | None]
+
 
 class _Occurrences:
     """(code, docnum, offset) triples of a group of documents, grouped into per-term chunks."""
 
     def __init__(self, positional: bool) -> None:
         self.positional = positional
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
-        self.chunks: dict[int, list[tuple]] = {}
+        self.parts: list[tuple[Array, Array, Array | None]] = []
+        self.chunks: dict[int, list[Chunk]] = {}
 
-    def add(self, codes: np.ndarray, docnum: int, offsets: np.ndarray | None) -> None:
+    def add(self, codes: Array, docnum: int, offsets: Array | None) -> None:
         """Record one document's occurrences (offsets None for presence-only terms)."""
         self.parts.append((codes, np.full(codes.size, docnum, dtype=np.int32), offsets))
 
@@ -49,7 +56,11 @@ class _Occurrences:
         order = np.argsort(codes, kind="stable")
         codes = codes[order]
         docs = np.concatenate([p[1] for p in self.parts])[order]
-        offsets = np.concatenate([p[2] for p in self.parts])[order] if self.positional else None
+        offsets = (
+            np.concatenate([p[2] for p in self.parts if p[2] is not None])[order]
+            if self.positional
+            else None
+        )
         self.parts = []
         new_term = np.r_[True, codes[1:] != codes[:-1]]
         post_starts = np.flatnonzero(new_term | np.r_[True, docs[1:] != docs[:-1]])
@@ -67,13 +78,14 @@ class _Occurrences:
         )
         chunks = self.chunks
         for code, p0, p1, e0, e1 in bounds:
+            chunk: Chunk
             if offsets is None:  # presence only: neither counts nor offsets needed
                 chunk = (post_docs[p0:p1], None, None)
             else:
                 chunk = (post_docs[p0:p1], post_counts[p0:p1], offsets[e0:e1])
             chunks.setdefault(code, []).append(chunk)
 
-    def terms(self):
+    def terms(self) -> Iterator[tuple[str, Array, Array | None, bytes]]:
         """Yield (term, docnums, value sizes, value bytes) in term order."""
         self.group()
         for code in sorted(self.chunks):
@@ -82,15 +94,15 @@ class _Occurrences:
             if not self.positional:
                 yield code_text(code), docs, None, b""
                 continue
-            sizes = np.concatenate([c[1] for c in chunks]).astype(np.int64) * 4
-            offsets = np.concatenate([c[2] for c in chunks]).astype("<u4")
+            sizes = np.concatenate([c[1] for c in chunks if c[1] is not None]).astype(np.int64) * 4
+            offsets = np.concatenate([c[2] for c in chunks if c[2] is not None]).astype("<u4")
             yield code_text(code), docs, sizes, offsets.tobytes()
 
 
 class SegmentBuilder:
     """Accumulates documents and writes them as one new Whoosh segment."""
 
-    def __init__(self, storage: Storage, indexname: str, schema, compression: int = 0):
+    def __init__(self, storage: Storage, indexname: str, schema: Any, compression: int = 0) -> None:
         self.storage = storage
         self.schema = schema
         self.codec = ArrayCodec(blocklimit=BLOCK_LIMIT, compression=compression)
@@ -101,8 +113,8 @@ class SegmentBuilder:
         self.word_lengths: list[int] = []
         self.grams = _Occurrences(positional=True)
         self.chars = _Occurrences(positional=False)
-        self.latin: dict[str, tuple[array, array, array]] = {}
-        self.words: dict[str, tuple[array, bytearray]] = {}
+        self.latin: dict[str, tuple[array[int], array[int], array[int]]] = {}
+        self.words: dict[str, tuple[array[int], bytearray]] = {}
 
     def add(self, doc: SearchDocument) -> None:
         """Analyse and add one document."""
@@ -135,7 +147,11 @@ class SegmentBuilder:
         perdoc.finish_doc()
 
     @staticmethod
-    def _add_positional(terms: dict, docnum: int, positions: dict[str, list[int]]) -> None:
+    def _add_positional(
+        terms: dict[str, tuple[array[int], array[int], array[int]]],
+        docnum: int,
+        positions: dict[str, list[int]],
+    ) -> None:
         for term, plist in positions.items():
             entry = terms.get(term)
             if entry is None:
@@ -153,7 +169,7 @@ class SegmentBuilder:
             entry[0].append(docnum)
             entry[1].append(frequency)
 
-    def finish(self):
+    def finish(self) -> Any:
         """Write the postings and per-document files; return the new segment (None if empty)."""
         self.perdoc.close()
         if not self.doc_count:
@@ -168,7 +184,7 @@ class SegmentBuilder:
         self.segment.set_doc_count(self.doc_count)
         return self.segment
 
-    def _fields(self):
+    def _fields(self) -> Iterator[tuple[str, Iterator[TermRow]]]:
         """Yield each field's (term, ids, sizes, values, lengths), fields and terms sorted."""
         lengths = self.word_lengths
         ids = sorted((doc_id, array("I", [n])) for n, doc_id in enumerate(self.ids))
@@ -181,5 +197,5 @@ class SegmentBuilder:
         yield "words", ((t, d, None, bytes(f), [lengths[n] for n in d]) for t, (d, f) in words)
 
 
-def _little(numbers: array) -> bytes:
+def _little(numbers: array[int]) -> bytes:
     return np.frombuffer(numbers, dtype=np.uint32).astype("<u4").tobytes()

@@ -15,6 +15,8 @@ does not break existing indexes; the schema is never unpickled (indexes are open
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 import zlib
 from array import array
@@ -117,10 +119,10 @@ def check_whoosh() -> None:
 # The array codec -------------------------------------------------------------------------------
 
 
-class ArrayPostingsWriter(W3PostingsWriter):
+class ArrayPostingsWriter(W3PostingsWriter):  # type: ignore[misc]
     """W3PostingsWriter writing array blocks; `_block_payload` may be preset by bulk writers."""
 
-    _block_payload: tuple | None = None
+    _block_payload: tuple[Any, ...] | None = None
 
     def _write_block(self, last: bool = False) -> None:
         if not self._blockcount:
@@ -161,7 +163,9 @@ class ArrayPostingsWriter(W3PostingsWriter):
             return None, b"".join(values) if fixed else b""
         return [len(v) for v in values], b"".join(values)
 
-    def write_term(self, format_, ids, sizes, values: bytes, lengths) -> W3TermInfo:
+    def write_term(
+        self, format_: Any, ids: Any, sizes: Any, values: bytes, lengths: Any
+    ) -> W3TermInfo:
         """Write every block of one term at once; `sizes` gives variable value sizes."""
         self.start_postings(format_, W3TermInfo())
         count, limit = len(ids), self._blocklimit
@@ -186,7 +190,7 @@ class ArrayPostingsWriter(W3PostingsWriter):
 _ONES = array("f", [1.0])
 
 
-class ArrayLeafMatcher(W3LeafMatcher):
+class ArrayLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
     """W3LeafMatcher for array blocks, plus `arrays()` for whole-block numpy access."""
 
     def _read_data(self) -> None:
@@ -226,10 +230,10 @@ class ArrayLeafMatcher(W3LeafMatcher):
         self._values = tuple(values[s:e] for s, e in zip(starts, ends, strict=True))
 
 
-class ArrayCodec(W3Codec):
+class ArrayCodec(W3Codec):  # type: ignore[misc]
     """Whoosh's W3 codec with array posting blocks (see kitchen.search.blocks)."""
 
-    def postings_writer(self, dbfile, byteids: bool = False):
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
         """Array blocks for document postings; vectors (byte ids) keep W3's format."""
         if byteids:
             return super().postings_writer(dbfile, byteids)
@@ -240,7 +244,9 @@ class ArrayCodec(W3Codec):
             inlinelimit=self._inlinelimit,
         )
 
-    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
         """Read array blocks (inlined postings, never written here, keep W3's reader)."""
         if terminfo.is_inlined():
             return super().postings_reader(dbfile, terminfo, format_, term, scorer)
@@ -255,7 +261,7 @@ class ArrayCodec(W3Codec):
             "inlinelimit": self._inlinelimit,
         }
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         from kitchen.search import stored_codec
 
         return stored_codec, (CODEC_NAME, CODEC_VERSION, self.settings())
@@ -274,20 +280,20 @@ def codec_named(name: str, version: int, settings: dict[str, int]) -> ArrayCodec
 class FieldSink:
     """Writes a new segment's terms field by field, each term's whole posting list at once."""
 
-    def __init__(self, codec: ArrayCodec, storage: Storage, segment, blocklimit: int) -> None:
+    def __init__(self, codec: ArrayCodec, storage: Storage, segment: Any, blocklimit: int) -> None:
         self.writer = codec.field_writer(storage, segment)
         self.postings = ArrayPostingsWriter(
             self.writer._postfile, blocklimit, compression=codec._compression
         )
         self.fieldid = b""
 
-    def start_field(self, name: str, fieldobj) -> None:
+    def start_field(self, name: str, fieldobj: Any) -> None:
         """Begin a field (fields must come in the order of their names)."""
         self.writer.start_field(name, fieldobj)
         self.fieldid = pack_ushort(self.writer._fieldmap[name])
         self.format = fieldobj.format
 
-    def add_term(self, term: str, ids, sizes, values: bytes, lengths) -> None:
+    def add_term(self, term: str, ids: Any, sizes: Any, values: bytes, lengths: Any) -> None:
         """Add a term (terms in order) with its docnums, value sizes, values and lengths."""
         info = self.postings.write_term(self.format, ids, sizes, values, lengths)
         self.writer._tindex.add(self.fieldid + term.encode("utf-8"), info.to_bytes())
@@ -338,9 +344,10 @@ def read_postings(reader: SegmentReader, field: str, term: str) -> Postings:
     return Postings(ids, sizes, b"".join(b.values for b in blocks))
 
 
-def _read_slowly(matcher) -> Postings:
+def _read_slowly(matcher: Any) -> Postings:
     """Generic path for postings in another codec's format (e.g. a plain W3 segment)."""
-    ids, values = [], []
+    ids: list[int] = []
+    values: list[bytes] = []
     while matcher.is_active():
         ids.append(matcher.id())
         values.append(matcher.value() or b"")
@@ -371,20 +378,21 @@ def open_index(path: Path, schema: Schema) -> FileIndex:
     return whoosh_index.open_dir(str(path), schema=schema)
 
 
-def read_toc(ix: FileIndex) -> tuple[int, list]:
+def read_toc(ix: FileIndex) -> tuple[int, list[Any]]:
     """The latest generation number of an index and its segments (fresh, mutable copies)."""
     toc = ix._read_toc()
     return toc.generation, list(toc.segments)
 
 
-def write_toc(ix: FileIndex, segments: list, generation: int) -> None:
+def write_toc(ix: FileIndex, segments: list[Any], generation: int) -> None:
     """Write generation `generation` of the TOC (atomically, by rename)."""
     TOC(ix.schema, segments, generation).write(ix.storage, ix.indexname)
 
 
 def latest_generation(ix: FileIndex) -> int:
     """The newest TOC generation on disk (-1 if none)."""
-    return TOC._latest_generation(ix.storage, ix.indexname)
+    generation: int = TOC._latest_generation(ix.storage, ix.indexname)
+    return generation
 
 
 def toc_generation(ix: FileIndex, filename: str) -> int | None:
@@ -399,12 +407,12 @@ def file_segment(filename: str) -> str | None:
     return match.group("segment") if match else None
 
 
-def new_segment(codec: ArrayCodec, storage: Storage, indexname: str):
+def new_segment(codec: ArrayCodec, storage: Storage, indexname: str) -> Any:
     """A new, empty segment object with a random id."""
     return codec.new_segment(storage, indexname)
 
 
-def live_mask(segment) -> np.ndarray:
+def live_mask(segment: Any) -> np.ndarray:
     """Mask of a segment's documents that are not deleted."""
     mask = np.ones(segment.doc_count_all(), dtype=bool)
     deleted = list(segment.deleted_docs())
@@ -413,7 +421,7 @@ def live_mask(segment) -> np.ndarray:
     return mask
 
 
-def delete_documents(segment, docnums: Iterable[int]) -> None:
+def delete_documents(segment: Any, docnums: Iterable[int]) -> None:
     """Mark documents of a segment (a TOC copy, written afterwards) as deleted."""
     for docnum in docnums:
         segment.delete_document(int(docnum))

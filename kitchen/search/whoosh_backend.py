@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from whoosh.index import EmptyIndexError
+from whoosh.index import EmptyIndexError, FileIndex
 from whoosh.searching import Searcher
 
 from kitchen.search import ProgressCallback, SearchDocument, SearchQuery, SearchResults
@@ -99,7 +99,7 @@ class WhooshBackend:
             commit(self._writable(), [], targets, self.lock_timeout)
             self.generations.journal("remove", targets)
 
-    def _writable(self):
+    def _writable(self) -> FileIndex:
         """The live generation's index, refusing one in an older layout."""
         name = self.generations.ensure()
         if not self.generations.is_current_format(name):
@@ -183,7 +183,7 @@ class WhooshBackend:
         searcher = self._current_searcher()
         if searcher is None:
             return empty_results(query)
-        kept: dict = self._local.answers
+        kept: dict[tuple[object, ...], SearchResults] = self._local.answers
         key = _query_key(query)
         found = kept.get(key)
         if found is None:
@@ -226,7 +226,7 @@ class WhooshBackend:
         self._local.held = None
 
 
-def _query_key(query: SearchQuery) -> tuple:
+def _query_key(query: SearchQuery) -> tuple[object, ...]:
     """A hashable form of a (cleaned) query."""
     values = []
     for name, value in vars(query).items():

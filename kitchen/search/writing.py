@@ -17,6 +17,8 @@ still be about to open them. Here, instead:
 
 from __future__ import annotations
 
+from typing import Any
+
 import fcntl
 import json
 import math
@@ -89,7 +91,7 @@ class _DocIds:
         self._ids: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def of(self, ix: FileIndex, segment) -> np.ndarray:
+    def of(self, ix: FileIndex, segment: Any) -> np.ndarray:
         """Item ids by docnum for one segment."""
         segid = segment.segment_id()
         ids = self._ids.get(segid)
@@ -113,7 +115,9 @@ class _DocIds:
 DOC_IDS = _DocIds()
 
 
-def commit(ix: FileIndex, new_segments: list, delete_ids: Iterable[int], timeout: float) -> None:
+def commit(
+    ix: FileIndex, new_segments: list[Any], delete_ids: Iterable[int], timeout: float
+) -> None:
     """Add built segments and delete older versions of `delete_ids`, in one new TOC."""
     targets = np.array(sorted(set(delete_ids)), dtype=np.int64)
     with write_lock(ix, timeout):
@@ -127,7 +131,7 @@ def commit(ix: FileIndex, new_segments: list, delete_ids: Iterable[int], timeout
         _write(ix, kept + [s for s in new_segments if s is not None], segments, generation)
 
 
-def _write(ix: FileIndex, segments: list, previous: list, generation: int) -> None:
+def _write(ix: FileIndex, segments: list[Any], previous: list[Any], generation: int) -> None:
     """Write the next TOC, retire the segments that left it, delete old files (lock held)."""
     write_toc(ix, segments, generation + 1)
     current = {s.segment_id() for s in segments}
@@ -139,14 +143,14 @@ def _write(ix: FileIndex, segments: list, previous: list, generation: int) -> No
     DOC_IDS.forget(current)
 
 
-def plan_merge(segments: list) -> list:
+def plan_merge(segments: list[Any]) -> list[Any]:
     """The segments to merge next (none when the index is in shape)."""
     live = {id(s): s.doc_count_all() - s.deleted_count() for s in segments}
     empty = [s for s in segments if not live[id(s)]]
     if empty:
         return empty
     small = [s for s in segments if live[id(s)] < MAX_MERGE_DOCS]
-    tiers: dict[int, list] = {}
+    tiers: dict[int, list[Any]] = {}
     for segment in small:
         tiers.setdefault(int(math.log10(live[id(segment)])), []).append(segment)
     for tier in sorted(tiers):
@@ -165,9 +169,10 @@ def plan_merge(segments: list) -> list:
     return []
 
 
-def _smallest(candidates: list, live: dict[int, int], limit: int) -> list:
+def _smallest(candidates: list[Any], live: dict[int, int], limit: int) -> list[Any]:
     """The smallest candidates, at most `limit`, together at most MAX_MERGE_DOCS documents."""
-    chosen, total = [], 0
+    chosen: list[Any] = []
+    total = 0
     for segment in sorted(candidates, key=lambda s: live[id(s)]):
         if len(chosen) >= limit or total + live[id(segment)] > MAX_MERGE_DOCS:
             break
@@ -218,7 +223,7 @@ def _merge_lock(ix: FileIndex) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _build_merged(ix: FileIndex, chosen: list):
+def _build_merged(ix: FileIndex, chosen: list[Any]) -> tuple[Any, dict[tuple[int, int], int]]:
     """One new segment with the live documents of `chosen`, re-analysed from their source."""
     builder = SegmentBuilder(ix.storage, ix.indexname, ix.schema)
     origin: dict[tuple[int, int], int] = {}
@@ -233,7 +238,12 @@ def _build_merged(ix: FileIndex, chosen: list):
     return builder.finish(), origin
 
 
-def _carry_deletions(chosen: list, current: dict, origin: dict, merged) -> None:
+def _carry_deletions(
+    chosen: list[Any],
+    current: dict[str, Any],
+    origin: dict[tuple[int, int], int],
+    merged: Any,
+) -> None:
     """Documents deleted from the sources while the merge was building: delete them too (all
     of a source that left the TOC, emptied by deletions)."""
     for number, snapshot in enumerate(chosen):
@@ -248,7 +258,8 @@ def _carry_deletions(chosen: list, current: dict, origin: dict, merged) -> None:
 
 def _read_retired(ix: FileIndex) -> dict[str, float]:
     try:
-        return json.loads((Path(ix.storage.folder) / RETIRED_FILE).read_text())
+        retired: dict[str, float] = json.loads((Path(ix.storage.folder) / RETIRED_FILE).read_text())
+        return retired
     except (FileNotFoundError, ValueError):
         return {}
 
