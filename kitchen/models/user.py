@@ -12,7 +12,7 @@ from kitchen.models.base import Base, Role, UTCDateTime, str_enum, utcnow
 from kitchen.models.organization import Organization
 
 
-class User(UserMixin, Base):
+class User(UserMixin, Base):  # type: ignore[misc]
     """An account with one role; contributors and journalists belong to an organisation."""
 
     __tablename__ = "user_account"
@@ -31,7 +31,7 @@ class User(UserMixin, Base):
     organization: Mapped[Organization | None] = relationship(lazy="joined")
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         """Disabled users, and users of a disabled organisation, cannot sign in."""
         return self.active and (self.organization is None or self.organization.active)
 

@@ -14,10 +14,8 @@ byte lengths followed by the concatenated variable-size values (positions). nump
 
 from __future__ import annotations
 
-from typing import Any
-
 import struct
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 

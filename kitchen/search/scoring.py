@@ -8,10 +8,9 @@ word hit score 0 and follow, newest first.
 
 from __future__ import annotations
 
-from typing import Any
-
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from whoosh.reading import SegmentReader

@@ -15,15 +15,13 @@ does not break existing indexes; the schema is never unpickled (indexes are open
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
 import zlib
 from array import array
 from collections.abc import Iterable
 from itertools import accumulate
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import whoosh

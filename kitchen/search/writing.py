@@ -17,8 +17,6 @@ still be about to open them. Here, instead:
 
 from __future__ import annotations
 
-from typing import Any
-
 import fcntl
 import json
 import math
@@ -30,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh.index import FileIndex

@@ -152,7 +152,9 @@ def redeem(token: str, password: str, confirm: str) -> User:
         .where(AccountLink.id == link.id, AccountLink.used_at.is_(None))
         .values(used_at=utcnow())
     )
-    if claimed.rowcount != 1:  # the same link used twice at once: the second one loses
+    if (
+        getattr(claimed, "rowcount", 0) != 1
+    ):  # the same link used twice at once: the second one loses
         db.session.rollback()
         raise NotFound(_l("This link has expired or has been used. Ask for a new one."))
     user = link.user

@@ -110,7 +110,7 @@ def approved_counts() -> dict[int, int]:
         .where(Item.status == ItemStatus.APPROVED)
         .group_by(item_campaign.c.campaign_id)
     )
-    return dict(rows.all())
+    return {campaign_id: count for campaign_id, count in rows}
 
 
 def answers(campaign: Campaign) -> list[tuple[str, int, int]]:

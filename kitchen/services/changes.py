@@ -8,10 +8,11 @@ when it gets to the job, so the order in which changes were made does not matter
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import chain
 
 from flask import Flask
-from sqlalchemy import event, insert, inspect, literal, select
+from sqlalchemy import Insert, Select, Table, event, insert, inspect, literal, select
 from sqlalchemy.orm import Session
 
 from kitchen.extensions import db
@@ -26,6 +27,7 @@ ITEM_ATTRIBUTES_UNSEEN = frozenset(
 # (slugs for the campaign facet; names for engines that index them as text).
 CAMPAIGN_ATTRIBUTES_SEEN = frozenset({"slug", "name"})
 ORG_ATTRIBUTES_SEEN = frozenset({"name"})
+JOBS: Table = Job.__table__  # type: ignore[assignment]
 
 
 def init_app(app: Flask) -> None:
@@ -51,14 +53,14 @@ def record_changes(session: Session, _flush_context: object) -> None:
             campaigns.add(obj.id)
         elif isinstance(obj, Organization) and dirty and _changed(obj, only=ORG_ATTRIBUTES_SEEN):
             organizations.add(obj.id)
-    items.discard(None)  # type: ignore[arg-type]
+    items.discard(None)
     if not (items or campaigns or organizations):
         return
     connection = session.connection()
     now = utcnow()
     if items:
         rows = [_row(item_id, now) for item_id in sorted(items)]
-        connection.execute(insert(Job.__table__), rows)
+        connection.execute(insert(JOBS), rows)
     if campaigns:
         members = select(item_campaign.c.item_id).where(item_campaign.c.campaign_id.in_(campaigns))
         connection.execute(_insert_from(members, now))
@@ -72,6 +74,7 @@ def _changed(
 ) -> bool:
     """Tell whether the flush changes any attribute of obj that matters."""
     state = inspect(obj)
+    assert state is not None
     for attr in state.attrs:
         if attr.key in exclude or (only is not None and attr.key not in only):
             continue
@@ -80,7 +83,7 @@ def _changed(
     return False
 
 
-def _row(item_id: int, now) -> dict[str, object]:
+def _row(item_id: int, now: datetime) -> dict[str, object]:
     return {
         "kind": JobKind.INDEX.value,
         "target_id": item_id,
@@ -92,9 +95,9 @@ def _row(item_id: int, now) -> dict[str, object]:
     }
 
 
-def _insert_from(members, now):
+def _insert_from(members: Select[tuple[int]], now: datetime) -> Insert:
     """INSERT ... SELECT: one index job per member item, in one statement however many."""
-    table = Job.__table__
+    table = JOBS
     ids = members.subquery()
     source = select(
         literal(JobKind.INDEX.value),

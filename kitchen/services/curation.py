@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, ItemStatus, MediaFile, Organization, UsageTerms, User
@@ -99,7 +99,7 @@ class BulkResult:
     failed: list[tuple[int, str]] = field(default_factory=list)
 
 
-def each(item_ids: list[int], action: Callable[[Item], None]) -> BulkResult:
+def each(item_ids: list[int], action: Callable[[Item], object]) -> BulkResult:
     """Do the action to each item in turn (once each): a refused one is rolled back and
     reported, the others go on (bulk decisions, tags, corrections, a batch's submission)."""
     result = BulkResult()
@@ -156,7 +156,7 @@ class QueueFilter:
     claimed: str | None = None  # "mine", "free", or None for all
 
 
-def _queue_query(curator: User, flt: QueueFilter):
+def _queue_query(curator: User, flt: QueueFilter) -> Select[tuple[Item]]:
     query = select(Item).where(Item.status == ItemStatus.SUBMITTED)
     if flt.kind:
         query = query.where(Item.kind == flt.kind)
@@ -196,8 +196,8 @@ def queue_counts(curator: User) -> dict[str, dict[str, int]]:
     )
     return {
         "kind": {k.value: n for k, n in kinds},
-        "organization": dict(orgs.all()),
-        "campaign": dict(tags.all()),
+        "organization": {org: n for org, n in orgs},
+        "campaign": {name: n for name, n in tags},
     }
 
 

@@ -134,7 +134,7 @@ def _travels(report: Report) -> None:
                 url="https://www.stdaily.com/", published_on=date.today(), channel="paper"
             ),
         )
-        report(f"publication of {story.title} in {journalist.organization.name}")
+        report(f"publication of {story.title} by {journalist.display_name}")
 
 
 def _files(author: User, item: Item, spec: dict[str, object]) -> None:

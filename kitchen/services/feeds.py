@@ -64,4 +64,5 @@ def atom(
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": url})
         _text(entry, "summary", item.summary or item.body[:200])
         _text(entry, "rights", item.credit_line)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document

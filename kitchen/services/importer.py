@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -69,7 +70,7 @@ def _listish(value: object) -> str:
     return str(value or "")
 
 
-def _item(record: dict, lookups: _Lookups, actor: User) -> Item:
+def _item(record: dict[str, Any], lookups: _Lookups, actor: User) -> Item:
     """Check one record and build its item (not yet committed)."""
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")

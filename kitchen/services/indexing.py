@@ -44,7 +44,8 @@ def service() -> SearchService:
     cache = current_app.extensions.setdefault("kitchen_search", {})
     if key not in cache:
         cache[key] = SearchService(open_backend(current_app.config["SEARCH_INDEX_DIR"]))
-    return cache[key]
+    found: SearchService = cache[key]
+    return found
 
 
 def to_document(item: Item) -> SearchDocument:

@@ -51,9 +51,9 @@ def get_item(user: User, item_id: int, action: Action = Action.VIEW_ITEM) -> Ite
 def _filtered(user: User, flt: ItemFilter) -> Select[tuple[Item]]:
     """The scoped query with the filter applied."""
     query = select(Item).where(visible_items(user))
-    if flt.status in ItemStatus.__members__.values():
+    if flt.status and flt.status in ItemStatus.__members__.values():
         query = query.where(Item.status == ItemStatus(flt.status))
-    if flt.kind in ItemKind.__members__.values():
+    if flt.kind and flt.kind in ItemKind.__members__.values():
         query = query.where(Item.kind == ItemKind(flt.kind))
     if flt.organization_id:
         query = query.where(Item.organization_id == flt.organization_id)

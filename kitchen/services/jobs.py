@@ -160,4 +160,4 @@ def retry_failed() -> int:
         update(Job).where(Job.attempts > 0).values(run_after=utcnow(), gave_up=False)
     )
     db.session.commit()
-    return result.rowcount or 0
+    return int(getattr(result, "rowcount", 0) or 0)

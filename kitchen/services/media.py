@@ -254,7 +254,7 @@ class _Replay(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         if self._head:
             size = min(len(buffer), len(self._head))
             buffer[:size] = self._head[:size]

@@ -106,7 +106,7 @@ def _first_frame(container: InputContainer, stream: VideoStream) -> VideoFrame:
 def _frame_at(container: InputContainer, stream: VideoStream, seconds: float) -> VideoFrame | None:
     """Seek to the keyframe before `seconds`, then decode forward to it (MEASURED.md)."""
     try:
-        container.seek(round(seconds / stream.time_base), stream=stream)
+        container.seek(round(seconds / (stream.time_base or 1)), stream=stream)
         for frame in container.decode(stream):
             if frame.time is not None and frame.time >= seconds:
                 return frame
@@ -153,5 +153,5 @@ def _upright_size(frame: VideoFrame) -> tuple[int, int]:
 
 def _upright_image(frame: VideoFrame) -> Image.Image:
     # Phones record sideways and store a display rotation (counterclockwise degrees).
-    image = frame.to_image()
+    image: Image.Image = frame.to_image()  # type: ignore[no-untyped-call]
     return image.rotate(frame.rotation, expand=True) if frame.rotation else image

@@ -58,8 +58,9 @@ def names(org_ids: Iterable[int] = ()) -> Names:
         and held[0] > time.monotonic()
         and all(str(i) in held[1].orgs for i in org_ids)
     ):
-        return held[1]
-    campaigns = dict(db.session.execute(_CAMPAIGNS).all())
+        cached: Names = held[1]
+        return cached
+    campaigns: dict[str, str] = {slug: name for slug, name in db.session.execute(_CAMPAIGNS)}
     orgs = {str(i): OrgRef(i, name, kind) for i, name, kind in db.session.execute(_ORGS)}
     found = Names(campaigns, orgs)
     with _lock:

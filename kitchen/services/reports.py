@@ -498,7 +498,7 @@ def _decision_times(rows: dict[int, OrgRow], start: datetime, end: datetime) -> 
             row.median_hours = round(float(hours), 1)
 
 
-def _others_downloads(start: datetime, end: datetime) -> Select:
+def _others_downloads(start: datetime, end: datetime) -> Select[tuple[Any, ...]]:
     """Downloads in the period of items by accounts outside the item's organisation."""
     downloader = aliased(User)
     return (
@@ -749,7 +749,7 @@ def figure_items(user: User, organization_id: int, period: Period, figure: str) 
     if not may_read_report(user, organization_id):
         raise Forbidden()
     start, end = period.bounds()
-    ids: Select
+    ids: Select[tuple[int]]
     if figure == "submitted":
         ids = select(Item.id).where(_between(Item.first_submitted_at, start, end))
     elif figure in ("approved", "featured"):

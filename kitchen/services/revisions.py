@@ -177,7 +177,9 @@ def _decide(user: User, revision: Revision, item: Item, status: str, comment: st
             comment=validation.text(comment, "comment", max_len=5000),
         )
     )
-    if claimed.rowcount != 1:  # two curators at once: the second one learns it is decided
+    if (
+        getattr(claimed, "rowcount", 0) != 1
+    ):  # two curators at once: the second one learns it is decided
         db.session.rollback()
         raise Conflict(_l("This proposal has already been decided."))
     notifications.add(

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
 from kitchen.extensions import db
-from kitchen.models import Item, ItemKind, Role, Urgency, UsageTerms, User
+from kitchen.models import Campaign, Item, ItemKind, Role, Urgency, UsageTerms, User
 from kitchen.services import audit, campaigns, validation, workflow
 from kitchen.services.access import Action, authorize, may_delete_draft
 from kitchen.services.errors import Conflict, Forbidden, ValidationError
@@ -108,7 +108,7 @@ def normalise_keywords(raw: str) -> str:
     return validation.text(", ".join(unique), "keywords", max_len=500)
 
 
-def suggested_campaigns(user: User, slugs: list[str]) -> list:
+def suggested_campaigns(user: User, slugs: list[str]) -> list[Campaign]:
     """Contributors may only suggest open campaigns; curators may tag with any."""
     found = campaigns.find_campaigns(slugs)
     if user.role != Role.CURATOR and any(not c.is_open for c in found):
