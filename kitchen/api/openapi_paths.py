@@ -7,6 +7,8 @@ from typing import Any
 from kitchen.api.openapi_components import errors
 from kitchen.api.openapi_schemas import Schema, enum, ref
 from kitchen.models import ItemStatus
+from kitchen.models.fields import Facet, shown_facets
+from kitchen.search import SORTS
 
 READ = (400, 401, 429)  # 400: a control character in the address
 WRITE = (400, 401, 403, 404, 429)  # 400: a cookie-authenticated call without its CSRF token
@@ -52,6 +54,19 @@ def query(name: str, schema: Schema, description: str) -> Schema:
         "schema": schema,
         "description": description,
     }
+
+
+def facet_param(facet: Facet) -> Schema:
+    """The search's query parameter of a facet (from the facet spec)."""
+    schema: Schema
+    if facet.choices is not None:
+        schema = enum(facet.choices)
+    elif facet.numeric:
+        schema = {"type": "integer", "minimum": 1, "maximum": facet.maximum}
+    else:
+        schema = {"type": "string", "maxLength": 64}
+    note = " Centre staff only; others' searches ignore it." if facet.staff_only else ""
+    return query(facet.query_param, schema, f"Only items with this {facet.label.lower()}.{note}")
 
 
 def item_action(op_id: str, summary: str, statuses: tuple[int, ...], **extra: Any) -> dict:
@@ -246,9 +261,8 @@ def _search_paths() -> dict[str, Any]:
     """Searching the library."""
     search_params = [
         query("q", {"type": "string", "maxLength": 500}, "Words, in Chinese or English."),
-        *params("Campaign", "Kind", "Org"),
-        query("year", {"type": "integer", "minimum": 1, "maximum": 9999}, "Year of the event."),
-        query("sort", {"type": "string", "enum": ["relevance", "newest"]}, "Order."),
+        *(facet_param(facet) for facet in shown_facets(staff=True)),
+        query("sort", {"type": "string", "enum": list(SORTS)}, "Order."),
         *params("SearchPage", "PerPage"),
     ]
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from kitchen.models import Channel, ItemKind, ItemStatus, OrgKind, Role, Urgency, UsageTerms
+from kitchen.models import Channel, ItemKind, ItemStatus, OrgKind, Role, fields
 from kitchen.services import reports, workflow
 
 Schema = dict[str, Any]
@@ -42,44 +42,78 @@ TIME: Schema = nullable({"type": "string", "format": "date-time"})
 DAY: Schema = nullable({"type": "string", "format": "date"})
 
 NOT_BLANK = r"\S"
-# What each kind needs besides a title and a credit line (the service says the same).
-NEEDS_BY_KIND = {ItemKind.STORY: ["body"], ItemKind.LEAD: ["contact_name", "contact_info"]}
+WEB_ADDRESS = r"^$|^https?://[^\s/$.?#][^\s]*$"
 
-ITEM_INPUT: dict[str, Schema] = {
-    "title": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK},
-    "summary": {"type": "string", "maxLength": 2000},
-    "body": {"type": "string", "maxLength": 100_000},
-    "people": {**TEXTS, "description": "Names of the people shown or quoted."},
-    "keywords": TEXTS,
-    "place": {"type": "string", "maxLength": 200},
-    "event_date": DAY,
-    "rights_until": {**DAY, "description": "The item is withdrawn on this day (rights end)."},
-    "consent_until": {**DAY, "description": "The consent of the people shown ends this day."},
-    "credit_stamp": {**BOOL, "description": "Draw the credit line on the web-size pictures."},
-    "credit": {
-        "type": "string",
-        "maxLength": 200,
-        "pattern": NOT_BLANK,
-        "description": "The credit line, e.g. 某某科协 摄/张三.",
-    },
-    "usage_terms": enum(UsageTerms),
-    "consent": {**BOOL, "description": "The people shown agreed to publication."},
-    "campaigns": {**TEXTS, "description": "Slugs of open campaigns the item answers."},
-    "contact_name": {"type": "string", "maxLength": 80, "description": "Leads only."},
-    "contact_info": {"type": "string", "maxLength": 200, "description": "Leads only."},
-    "angle": {"type": "string", "maxLength": 2000, "description": "Leads only."},
-    "urgency": enum(Urgency),
-    "link_url": {
-        "type": "string",
-        "maxLength": 500,
-        "pattern": r"^$|^https?://[^\s/$.?#][^\s]*$",
-        "description": "Products: a web address (http or https).",
-    },
-}
 
-CORRECTABLE = (
-    *("title", "summary", "credit", "usage_terms", "people", "keywords"),
-    *("rights_until", "consent_until", "credit_stamp"),
+def field_input(field: fields.ItemField) -> Schema:
+    """What the API accepts for a spec field."""
+    schema: Schema
+    if field.type in (fields.FieldType.LIST, fields.FieldType.CAMPAIGNS):
+        schema = dict(TEXTS)
+    elif field.type is fields.FieldType.DATE:
+        schema = dict(DAY)
+    elif field.type is fields.FieldType.FLAG:
+        schema = dict(BOOL)
+    elif field.type is fields.FieldType.CHOICE:
+        assert field.choices is not None
+        schema = enum(field.choices)
+    else:
+        schema = {"type": "string"}
+        if field.max_length:
+            schema["maxLength"] = field.max_length
+        if field.type is fields.FieldType.URL:
+            schema["pattern"] = WEB_ADDRESS
+        elif field.required_for == fields.ALL_KINDS:
+            schema["pattern"] = NOT_BLANK
+    if field.api_description:
+        schema["description"] = field.api_description
+    return schema
+
+
+def field_output(field: fields.ItemField) -> Schema:
+    """What the API gives for a spec field."""
+    if field.type is fields.FieldType.LIST:
+        return TEXTS
+    if field.type is fields.FieldType.CAMPAIGNS:
+        return {"type": "array", "items": ref("CampaignRef")}
+    if field.type is fields.FieldType.DATE:
+        return DAY
+    if field.type is fields.FieldType.FLAG:
+        return BOOL
+    if field.type is fields.FieldType.CHOICE:
+        assert field.choices is not None
+        return enum(field.choices)
+    return TEXT
+
+
+def item_input(spec: tuple[fields.ItemField, ...] = fields.ITEM_FIELDS) -> dict[str, Schema]:
+    """The input schema of each field a contributor sets."""
+    return {f.json_name: field_input(f) for f in fields.set_by(fields.Setter.SUBMIT, spec)}
+
+
+def needs_by_kind(
+    spec: tuple[fields.ItemField, ...] = fields.ITEM_FIELDS,
+) -> dict[ItemKind, list[str]]:
+    """What each kind needs besides the fields every kind needs (the service says the same)."""
+    needs: dict[ItemKind, list[str]] = {}
+    for f in spec:
+        if f.required_for and f.required_for != fields.ALL_KINDS:
+            for kind in sorted(f.required_for):
+                needs.setdefault(kind, []).append(f.json_name)
+    return needs
+
+
+def required_input(spec: tuple[fields.ItemField, ...] = fields.ITEM_FIELDS) -> list[str]:
+    """The fields a new item cannot do without: required for every kind, with no default."""
+    return [f.json_name for f in spec if f.required_for == fields.ALL_KINDS and f.default is None]
+
+
+ITEM_INPUT = item_input()
+NEEDS_BY_KIND = needs_by_kind()
+CORRECTABLE = tuple(
+    f.json_name
+    for f in fields.set_by(fields.Setter.CORRECT)
+    if f.type is not fields.FieldType.CAMPAIGNS and f.json_name in ITEM_INPUT
 )
 COUNTS: Schema = {"type": "object", "additionalProperties": {"type": "integer"}}
 
@@ -140,22 +174,11 @@ ITEM_SUMMARY = obj(
 )
 ITEM_DETAIL = obj(
     {
-        "body": TEXT,
-        "people": TEXTS,
-        "keywords": TEXTS,
-        "place": TEXT,
-        "event_date": DAY,
-        "rights_until": DAY,
-        "consent_until": DAY,
-        "credit_stamp": BOOL,
-        "credit": TEXT,
-        "usage_terms": enum(UsageTerms),
-        "consent": BOOL,
-        "contact_name": TEXT,
-        "contact_info": TEXT,
-        "angle": TEXT,
-        "urgency": enum(Urgency),
-        "link_url": TEXT,
+        **{
+            f.json_name: field_output(f)
+            for f in fields.ITEM_FIELDS
+            if f.json_name not in ITEM_SUMMARY["properties"]
+        },
         "created_at": TIME,
         "submitted_at": TIME,
         "approved_at": TIME,
@@ -253,7 +276,7 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "ItemCreate": obj(
         {"kind": enum(ItemKind), **ITEM_INPUT},
-        required=["kind", "title", "credit"],
+        required=["kind", *required_input()],
         additionalProperties=False,
         allOf=[
             {
@@ -346,8 +369,10 @@ SCHEMAS: dict[str, Schema] = {
             "per_page": INT,
             "results": {"type": "array", "items": ref("SearchHit")},
             "facets": obj(
-                {name: COUNTS for name in ("campaign", "kind", "org", "year")},
-                description="Per filter, value -> number of matching items in the caller's scope.",
+                {f.query_param: COUNTS for f in fields.shown_facets(staff=True)},
+                required=[f.query_param for f in fields.shown_facets(staff=False)],
+                description="Per filter, value -> number of matching items in the caller's scope "
+                "(centre staff also by status).",
             ),
         }
     ),

@@ -6,7 +6,6 @@ Only the shape is checked here (types, known fields); every rule stays in the se
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -14,7 +13,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from kitchen.inputs import MAX_ID
-from kitchen.models import Item
+from kitchen.models import Item, fields
 from kitchen.services import validation
 from kitchen.services.curation import Corrections, current_corrections
 from kitchen.services.errors import DomainError, ValidationError
@@ -22,30 +21,10 @@ from kitchen.services.submission import ItemData
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
-# JSON field -> ItemData attribute, for the text fields of an item.
-ITEM_TEXTS = {
-    "title": "title",
-    "summary": "summary",
-    "body": "body",
-    "place": "place",
-    "credit": "credit_line",
-    "usage_terms": "usage_terms",
-    "contact_name": "contact_name",
-    "contact_info": "contact_info",
-    "angle": "angle",
-    "urgency": "urgency",
-    "link_url": "link_url",
-}
-ITEM_FIELDS = frozenset(
-    {*ITEM_TEXTS, "people", "keywords", "campaigns", "event_date", "consent"}
-    | {"rights_until", "consent_until", "credit_stamp"}
-)
-REVIEW_TEXTS = {"title": "title", "summary": "summary", "credit": "credit_line"}
-REVIEW_TEXTS |= {"usage_terms": "usage_terms"}
-REVIEW_FIELDS = frozenset(
-    {*REVIEW_TEXTS, "people", "keywords", "campaigns", "featured", "decision", "comment"}
-    | {"rights_until", "consent_until", "credit_stamp"}
-)
+SUBMITTED = fields.set_by(fields.Setter.SUBMIT)
+CORRECTED = fields.set_by(fields.Setter.CORRECT)
+ITEM_FIELDS = frozenset(f.json_name for f in SUBMITTED)
+REVIEW_FIELDS = frozenset(f.json_name for f in CORRECTED) | {"decision", "comment"}
 
 
 def json_object(allowed: frozenset[str]) -> dict[str, Any]:
@@ -96,45 +75,39 @@ def day(data: dict[str, Any], field: str) -> date | None:
     raise ValidationError(_l("Please give a date as YYYY-MM-DD."), field=field)
 
 
+def field_values(data: dict[str, Any], spec: tuple[fields.ItemField, ...]) -> dict[str, Any]:
+    """The values of the spec's fields that the request sends, by field name, each checked for
+    its JSON type (lists of text are joined as the field stores them)."""
+    values: dict[str, Any] = {}
+    for f in spec:
+        name = f.json_name
+        if name not in data:
+            continue
+        if f.type is fields.FieldType.LIST:
+            values[f.name] = f.joiner.join(texts(data, name))
+        elif f.type is fields.FieldType.CAMPAIGNS:
+            values[f.name] = texts(data, name)
+        elif f.type is fields.FieldType.DATE:
+            values[f.name] = day(data, name)
+        elif f.type is fields.FieldType.FLAG:
+            values[f.name] = flag(data, name)
+        else:
+            values[f.name] = text(data, name)
+    return values
+
+
 def item_data(data: dict[str, Any], base: ItemData) -> ItemData:
     """The item fields of a request laid over `base`; fields not sent keep their value."""
-    changes: dict[str, Any] = {ITEM_TEXTS[k]: text(data, k) for k in ITEM_TEXTS if k in data}
+    changed: ItemData = base.replace(**field_values(data, SUBMITTED))
     if "kind" in data:
-        changes["kind"] = text(data, "kind")
-    if "people" in data:
-        changes["people"] = "、".join(texts(data, "people"))
-    if "keywords" in data:
-        changes["keywords"] = ", ".join(texts(data, "keywords"))
-    if "campaigns" in data:
-        changes["campaigns"] = texts(data, "campaigns")
-    for name in ("event_date", "rights_until", "consent_until"):
-        if name in data:
-            changes[name] = day(data, name)
-    if "credit_stamp" in data:
-        changes["credit_stamp"] = flag(data, "credit_stamp")
-    if "consent" in data:
-        changes["consent_confirmed"] = flag(data, "consent")
-    return replace(base, **changes)
+        changed.kind = text(data, "kind")
+    return changed
 
 
 def corrections(data: dict[str, Any], item: Item) -> Corrections:
     """A curator's corrections laid over the item's present values."""
-    values = current_corrections(item)
-    changes: dict[str, Any] = {REVIEW_TEXTS[k]: text(data, k) for k in REVIEW_TEXTS if k in data}
-    for name in ("rights_until", "consent_until"):
-        if name in data:
-            changes[name] = day(data, name)
-    if "credit_stamp" in data:
-        changes["credit_stamp"] = flag(data, "credit_stamp")
-    if "people" in data:
-        changes["people"] = "、".join(texts(data, "people"))
-    if "keywords" in data:
-        changes["keywords"] = ", ".join(texts(data, "keywords"))
-    if "campaigns" in data:
-        changes["campaigns"] = texts(data, "campaigns")
-    if "featured" in data:
-        changes["featured"] = flag(data, "featured")
-    return replace(values, **changes)
+    changed: Corrections = current_corrections(item).replace(**field_values(data, CORRECTED))
+    return changed
 
 
 def query_text(name: str) -> str | None:

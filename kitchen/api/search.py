@@ -14,10 +14,6 @@ from kitchen.api.serializers import campaign_ref, file_thumb_url, organization_j
 from kitchen.services import library
 from kitchen.services.errors import ValidationError
 
-MAX_PER_PAGE = 100
-# The engine's facet names, as the API's query parameters name them.
-FACETS = {"campaign": "campaign", "kind": "kind", "organization": "org", "year": "year"}
-
 
 def _hit_json(hit: library.LibraryHit) -> dict[str, Any]:
     """One result: the item's essentials and the highlighted passages."""
@@ -37,31 +33,36 @@ def _hit_json(hit: library.LibraryHit) -> dict[str, Any]:
 @bp.get("/search")
 def search() -> ResponseReturnValue:
     """Search the items the caller may see; facets count within the same scope."""
-    sort = payloads.query_text("sort") or "relevance"
+    sort = payloads.query_text("sort") or library.SORTS[0]
     if sort not in library.SORTS:
         raise ValidationError(_l("Please choose one of the listed values."), field="sort")
+    offered = library.offered_facets(current_user)
+    filters: dict[str, object] = {}
+    for facet in offered:
+        name = facet.query_param
+        if facet.numeric:
+            filters[facet.name] = payloads.query_int(name, maximum=facet.maximum)
+        else:
+            filters[facet.name] = payloads.query_text(name)
     results = library.search(
         current_user,
         payloads.query_text("q") or "",
-        campaign=payloads.query_text("campaign"),
-        kind=payloads.query_text("kind"),
-        org=payloads.query_int("org"),
-        year=payloads.query_int("year", maximum=9999),
+        filters=filters,
         sort=sort,
-        page=payloads.query_int("page", 1, maximum=500) or 1,
-        per_page=payloads.query_int("per_page", 20, maximum=MAX_PER_PAGE) or 20,
+        page=payloads.query_int("page", 1, maximum=library.MAX_PAGE) or 1,
+        per_page=payloads.query_int("per_page", 20, maximum=library.MAX_PER_PAGE) or 20,
     )
-    facets = {
-        FACETS[name]: {value: count for value, _label, count in counts}
-        for name, counts in results.facets.items()
-        if name in FACETS
-    }
     return jsonify(
         {
             "total": results.total,
             "page": results.page,
             "per_page": results.per_page,
             "results": [_hit_json(hit) for hit in results.hits],
-            "facets": {name: facets.get(name, {}) for name in FACETS.values()},
+            "facets": {
+                facet.query_param: {
+                    value: count for value, _label, count in results.facets.get(facet.name, [])
+                }
+                for facet in offered
+            },
         }
     )

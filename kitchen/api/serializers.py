@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
 from kitchen.links import external_url
-from kitchen.models import Campaign, Item, MediaFile, Organization, User
+from kitchen.models import Campaign, Item, MediaFile, Organization, User, fields
+from kitchen.models.fields import split_list
 from kitchen.services.items import Page
 from kitchen.services.library import CampaignRef
 from kitchen.services.names import OrgRef
 
-LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
 RENDITION_KEYS = {"web": "web_key", "thumb": "thumb_key", "poster": "poster_key"}
 
 
 def when(value: date | datetime | None) -> str | None:
     """An ISO 8601 date or time, or None."""
     return value.isoformat() if value is not None else None
-
-
-def split_list(value: str) -> list[str]:
-    """A stored list (people, keywords) as separate entries."""
-    return [part.strip() for part in LIST_SEPARATORS.split(value or "") if part.strip()]
 
 
 def organization_json(org: Organization | OrgRef | None) -> dict[str, Any] | None:
@@ -121,26 +115,28 @@ def item_summary(item: Item) -> dict[str, Any]:
     }
 
 
-def item_json(item: Item) -> dict[str, Any]:
+def field_json(item: Item, field: fields.ItemField) -> Any:
+    """An item's value of a spec field as the API gives it."""
+    value = getattr(item, field.name)
+    if field.type is fields.FieldType.LIST:
+        return split_list(value)
+    if field.type is fields.FieldType.DATE:
+        return when(value)
+    if field.type is fields.FieldType.CHOICE:
+        return value.value
+    if field.type is fields.FieldType.CAMPAIGNS:
+        return [campaign_ref(c) for c in value]
+    return value
+
+
+def item_json(
+    item: Item, spec: tuple[fields.ItemField, ...] = fields.ITEM_FIELDS
+) -> dict[str, Any]:
     """An item with every field, its state, campaigns and files."""
+    summary = item_summary(item)
     return {
-        **item_summary(item),
-        "body": item.body,
-        "people": split_list(item.people),
-        "keywords": split_list(item.keywords),
-        "place": item.place,
-        "event_date": when(item.event_date),
-        "rights_until": when(item.rights_until),
-        "consent_until": when(item.consent_until),
-        "credit_stamp": item.credit_stamp,
-        "credit": item.credit_line,
-        "usage_terms": item.usage_terms.value,
-        "consent": item.consent_confirmed,
-        "contact_name": item.contact_name,
-        "contact_info": item.contact_info,
-        "angle": item.angle,
-        "urgency": item.urgency.value,
-        "link_url": item.link_url,
+        **summary,
+        **{f.json_name: field_json(item, f) for f in spec if f.json_name not in summary},
         "created_at": when(item.created_at),
         "submitted_at": when(item.submitted_at),
         "approved_at": when(item.approved_at),

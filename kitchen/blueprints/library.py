@@ -25,8 +25,6 @@ from kitchen.services.errors import TermsNotAccepted
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
-FILTERS = ("campaign", "kind", "org", "year", "status")
-
 
 @bp.get("/")
 @requires(Action.SEARCH)
@@ -34,30 +32,25 @@ def search() -> ResponseReturnValue:
     """Search box, facets with counts, chips, sort, pages; featured and latest when empty."""
     args = request.args
     text = args.get("q", "").strip()
+    filters = library.filters_from(args)
     results = library.search(
         current_user,
         text,
-        campaign=args.get("campaign") or None,
-        kind=args.get("kind") or None,
-        org=args.get("org", type=record_id),
-        year=args.get("year", type=int),
-        status=args.get("status") or None,
+        filters=filters,
         sort=args.get("sort", "relevance"),
         page=args.get("page", 1, type=page_number),
     )
-    filtered = any(args.get(name) for name in FILTERS)
     bulk = access.role_may(current_user, Action.CURATE_ITEM)  # curators correct from here too
     return render_template(
         "library/search.html",
         results=results,
         text=text,
         args=args,
-        filters=FILTERS,
         show_status=access.sees_every_state(current_user),
         may_bulk_edit=bulk,
         campaign_list=campaigns.list_campaigns() if bulk else [],
         usage_options=usage_choices() if bulk else [],
-        featured=items.featured_cards(6) if not text and not filtered else [],
+        featured=items.featured_cards(6) if not text and not filters else [],
     )
 
 

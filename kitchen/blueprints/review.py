@@ -12,6 +12,7 @@ from flask_login import current_user
 from kitchen.blueprints.guards import flash_bulk, form_errors, requires
 from kitchen.forms.review import ReviewForm
 from kitchen.forms.submit import RevisionForm, usage_choices
+from kitchen.forms.submit import values as form_values
 from kitchen.inputs import record_id, record_ids, safe_target
 from kitchen.models import ItemKind
 from kitchen.services import (
@@ -92,19 +93,7 @@ def expiring() -> ResponseReturnValue:
 
 
 def _corrections(form: ReviewForm) -> curation.Corrections:
-    return curation.Corrections(
-        title=form.title.data or "",
-        summary=form.summary.data or "",
-        credit_line=form.credit_line.data or "",
-        usage_terms=form.usage_terms.data or "",
-        people=form.people.data or "",
-        keywords=form.keywords.data or "",
-        campaigns=list(form.campaigns.data or []),
-        featured=bool(form.featured.data),
-        credit_stamp=bool(form.credit_stamp.data),
-        rights_until=form.rights_until.data,
-        consent_until=form.consent_until.data,
-    )
+    return curation.Corrections(**form_values(form, curation.Corrections.spec))
 
 
 @bp.route("/<int:item_id>", methods=["GET", "POST"])

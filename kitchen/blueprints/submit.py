@@ -17,6 +17,7 @@ from kitchen.forms.submit import (
     RevisionForm,
     usage_choices,
 )
+from kitchen.forms.submit import values as form_values
 from kitchen.inputs import page_number, record_ids
 from kitchen.models import Item, ItemKind, ItemStatus
 from kitchen.services import (
@@ -44,28 +45,7 @@ def _campaign_choices(item: Item | None = None) -> list[tuple[str, str]]:
 
 def _data(form: ItemForm, kind: str) -> submission.ItemData:
     """The form's values as the service's input."""
-    return submission.ItemData(
-        kind=kind,
-        title=form.title.data or "",
-        summary=form.summary.data or "",
-        body=form.body.data or "",
-        people=form.people.data or "",
-        place=form.place.data or "",
-        event_date=form.event_date.data,
-        credit_line=form.credit_line.data or "",
-        usage_terms=form.usage_terms.data or "",
-        consent_confirmed=bool(form.consent_confirmed.data),
-        credit_stamp=bool(form.credit_stamp.data),
-        rights_until=form.rights_until.data,
-        consent_until=form.consent_until.data,
-        keywords=form.keywords.data or "",
-        campaigns=list(form.campaigns.data or []),
-        contact_name=form.contact_name.data or "",
-        contact_info=form.contact_info.data or "",
-        angle=form.angle.data or "",
-        urgency=form.urgency.data or "normal",
-        link_url=form.link_url.data or "",
-    )
+    return submission.ItemData(kind, **form_values(form, submission.ItemData.spec))
 
 
 @bp.get("/")
@@ -118,11 +98,7 @@ def revise(item_id: int) -> ResponseReturnValue:
     form = RevisionForm(obj=submission.current_data(item))
     status = 200
     if form.validate_on_submit():
-        proposed = submission.current_data(item)
-        for name in revisions.FIELDS:
-            setattr(
-                proposed, name, getattr(form, name).data or ("" if name != "event_date" else None)
-            )
+        proposed = submission.current_data(item).replace(**form_values(form, revisions.SPEC))
         try:
             revisions.propose(current_user, item, proposed, form.note.data or "")
         except DomainError as exc:
@@ -180,7 +156,7 @@ def batch() -> ResponseReturnValue:
         form.credit_line.data, form.usage_terms.data = submission.defaults_for(current_user)
     token = None
     if form.validate_on_submit():
-        data = batches.shared_data({name: form[name].data for name in batches.SHARED})
+        data = batches.shared_data(form_values(form, batches.SHARED))
         try:
             token = batches.start(current_user, data)
         except DomainError as exc:

@@ -1,21 +1,31 @@
-"""The submission form: one form, with the fields each kind needs shown by the template."""
+"""The submission form: one form, with the fields each kind needs shown by the template.
+
+Every item field is built from the field spec (kitchen.models.fields): its type, label, help
+line, maximum length and choices; the services check the values again, with the rules.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    Field,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from kitchen.models import Urgency, UsageTerms
+from kitchen.models import fields
+from kitchen.models.fields import FieldType, ItemField, Setter
 
 
 class CheckboxList(SelectMultipleField):
@@ -25,71 +35,88 @@ class CheckboxList(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def choices_of(field: ItemField) -> list[tuple[str, str]]:
+    """A choice field's values with their labels."""
+    from kitchen.labels import label
+
+    assert field.choices is not None
+    return [(value.value, label(value)) for value in field.choices]
+
+
 def usage_choices() -> list[tuple[str, str]]:
     """Usage terms with their labels."""
-    from kitchen.labels import label
-
-    return [(t.value, label(t)) for t in UsageTerms]
+    return choices_of(fields.BY_NAME["usage_terms"])
 
 
-def urgency_choices() -> list[tuple[str, str]]:
-    """Urgency levels with their labels."""
-    from kitchen.labels import label
+def form_field(field: ItemField, label: Any = None) -> UnboundField:
+    """The form field of a spec field (labels and help lines translated when shown)."""
+    text = label or _l(field.label)
+    description = _l(field.description) if field.description else ""
+    length = [Length(max=field.max_length)] if field.max_length else []
+    kind = field.type
+    if kind in (FieldType.TEXT, FieldType.LIST, FieldType.URL):
+        return StringField(text, validators=[Optional(), *length], description=description)
+    if kind is FieldType.LONG_TEXT:
+        return TextAreaField(text, validators=[Optional(), *length], description=description)
+    if kind is FieldType.DATE:
+        return DateField(text, validators=[Optional()], description=description)
+    if kind is FieldType.FLAG:
+        return BooleanField(text, description=description)
+    if kind is FieldType.CHOICE:
+        optional = [] if field.required_for else [Optional()]
+        return SelectField(text, choices=[], validators=optional, description=description)
+    return CheckboxList(text, choices=[], validate_choice=False, description=description)
 
-    return [(u.value, label(u)) for u in Urgency]
+
+def add_fields(
+    form: type[FlaskForm],
+    spec: Iterable[ItemField],
+    labels: Mapping[str, Any] | None = None,
+    skip: Iterable[str] = (),
+) -> type[FlaskForm]:
+    """Give a form class a field for each spec field (but those skipped); return the class."""
+    left_out = set(skip)
+    for field in spec:
+        if field.name not in left_out:
+            setattr(form, field.name, form_field(field, (labels or {}).get(field.name)))
+    return form
 
 
-class ItemForm(FlaskForm):
-    """Every field of an item; the service checks them again, with the rules."""
+def values(form: FlaskForm, spec: Iterable[ItemField]) -> dict[str, Any]:
+    """The form's values of the spec's fields as the services take them (empty, not None)."""
+    found: dict[str, Any] = {}
+    for field in spec:
+        bound: Field | None = form._fields.get(field.name)
+        if bound is None:
+            continue
+        data = bound.data
+        found[field.name] = field.empty() if data is None or data == "" else data
+    return found
 
-    title = StringField(_l("Title"), validators=[Length(max=200)])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
-    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=100_000)])
-    people = StringField(
-        _l("People featured"),
-        validators=[Optional(), Length(max=500)],
-        description=_l("Names and titles, e.g. 陈立新（中国科学院院士）."),
-    )
-    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    event_date = DateField(_l("Date of the event"), validators=[Optional()])
-    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=80)])
-    contact_info = StringField(_l("Phone or e-mail"), validators=[Optional(), Length(max=200)])
-    angle = TextAreaField(_l("Suggested angle"), validators=[Optional(), Length(max=2000)])
-    urgency = SelectField(_l("Urgency"), choices=[], validators=[Optional()])
-    link_url = StringField(_l("Link to an online page"), validators=[Optional(), Length(max=500)])
-    credit_line = StringField(
-        _l("Credit line (author / photographer)"), validators=[Length(max=200)]
-    )
-    usage_terms = SelectField(_l("Usage terms"), choices=[])
-    consent_confirmed = BooleanField(
-        _l("People who can be recognised, or are named, agreed to publication")
-    )
-    credit_stamp = BooleanField(_l("Draw the credit line on the web-size pictures"))
-    rights_until = DateField(
-        _l("Rights valid until"),
-        validators=[Optional()],
-        description=_l("Leave empty if the material may be used without a time limit."),
-    )
-    consent_until = DateField(
-        _l("Consent of the people shown valid until"),
-        validators=[Optional()],
-        description=_l("After that day the item is withdrawn from the library."),
-    )
-    keywords = StringField(
-        _l("Keywords"),
-        validators=[Optional(), Length(max=500)],
-        description=_l("Separate with commas or 、"),
-    )
-    campaigns = CheckboxList(_l("Suggested campaigns"), choices=[], validate_choice=False)
+
+class SpecForm(FlaskForm):
+    """A form of spec fields: the choices that depend on the language and the campaigns."""
 
     def fill_choices(self, campaign_choices: list[tuple[str, str]]) -> None:
-        """Set the choices that depend on the language and on the open campaigns."""
-        self.usage_terms.choices = usage_choices()
-        self.urgency.choices = urgency_choices()
-        self.campaigns.choices = campaign_choices
+        """Set each choice field's options (campaign boxes from `campaign_choices`)."""
+        for name, bound in self._fields.items():
+            field = fields.BY_NAME.get(name)
+            if field is None:
+                continue
+            if field.type is FieldType.CHOICE:
+                bound.choices = choices_of(field)
+            elif field.type is FieldType.CAMPAIGNS:
+                bound.choices = campaign_choices
 
 
-class BatchForm(FlaskForm):
+class ItemForm(SpecForm):
+    """Every field a contributor sets; the service checks them again, with the rules."""
+
+
+add_fields(ItemForm, fields.set_by(Setter.SUBMIT))
+
+
+class BatchForm(SpecForm):
     """What the photos of one event share; each photo becomes an item with these."""
 
     title = StringField(
@@ -97,19 +124,9 @@ class BatchForm(FlaskForm):
         validators=[Length(max=180)],
         description=_l("Each photo's item is titled with it and its number: 全国科普日（1）…"),
     )
-    place = ItemForm.place
-    event_date = ItemForm.event_date
-    people = ItemForm.people
-    credit_line = ItemForm.credit_line
-    usage_terms = ItemForm.usage_terms
-    consent_confirmed = ItemForm.consent_confirmed
-    keywords = ItemForm.keywords
-    campaigns = ItemForm.campaigns
 
-    def fill_choices(self, campaign_choices: list[tuple[str, str]]) -> None:
-        """Set the choices that depend on the language and on the open campaigns."""
-        self.usage_terms.choices = usage_choices()
-        self.campaigns.choices = campaign_choices
+
+add_fields(BatchForm, fields.set_by(Setter.BATCH), skip={"title"})
 
 
 class DefaultsForm(FlaskForm):
@@ -123,17 +140,10 @@ class DefaultsForm(FlaskForm):
     usage_terms = SelectField(_l("Default usage terms"), choices=[])
 
 
-class RevisionForm(FlaskForm):
+class RevisionForm(SpecForm):
     """The words of an approved item, to propose new ones (a curator accepts them)."""
 
-    title = ItemForm.title
-    summary = ItemForm.summary
-    body = ItemForm.body
-    people = ItemForm.people
-    place = ItemForm.place
-    event_date = ItemForm.event_date
-    credit_line = ItemForm.credit_line
-    keywords = ItemForm.keywords
-    angle = ItemForm.angle
-    link_url = ItemForm.link_url
     note = TextAreaField(_l("Why (for the curator)"), validators=[Optional(), Length(max=2000)])
+
+
+add_fields(RevisionForm, fields.set_by(Setter.REVISE))

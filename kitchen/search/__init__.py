@@ -27,43 +27,90 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-FACET_NAMES = ("campaign", "kind", "organization", "year", "status", "terms")
-SORTS = ("relevance", "newest")
+from kitchen.models.fields import FACET_NAMES as FACET_NAMES
+from kitchen.models.fields import searched
+
+# The searched fields in the order the index reads them (kitchen.models.fields).
+TEXT_ORDER = tuple(f.name for f in searched())
+
+SORTS = ("relevance", "newest")  # the first is the default
+MAX_PER_PAGE = 100  # results a page at the most (the page, the API and the engine agree)
 
 
-@dataclass
+@dataclass(init=False)
 class SearchDocument:
-    """The searchable view of one item, built by the app."""
+    """The searchable view of one item, built by the app.
+
+    `texts` holds the item's searched fields by name (kitchen.models.fields gives them and
+    their ranking weights), in the order they are indexed; they read as attributes too
+    (`doc.title`), and can be given as keywords (`SearchDocument(..., title="…")`).
+    """
 
     id: int
     kind: str
-    title: str
-    summary: str
-    body: str
-    people: str
-    keywords: str
-    place: str
+    texts: dict[str, str]
     campaigns: list[str]
     organization: str
     status: str
     event_date: date | None
     approved_at: datetime | None
     created_at: datetime
-    featured: bool = False
-    thumb_file_id: int | None = None
-    usage_terms: str = "with_credit"
+    featured: bool
+    thumb_file_id: int | None
+    usage_terms: str
+
+    def __init__(
+        self,
+        id: int,
+        kind: str,
+        campaigns: list[str],
+        organization: str,
+        status: str,
+        event_date: date | None,
+        approved_at: datetime | None,
+        created_at: datetime,
+        featured: bool = False,
+        thumb_file_id: int | None = None,
+        usage_terms: str = "with_credit",
+        texts: dict[str, str] | None = None,
+        **text_fields: str,
+    ) -> None:
+        self.id, self.kind, self.campaigns = id, kind, campaigns
+        self.organization, self.status = organization, status
+        self.event_date, self.approved_at, self.created_at = event_date, approved_at, created_at
+        self.featured, self.thumb_file_id, self.usage_terms = featured, thumb_file_id, usage_terms
+        self.texts = {**(texts or {}), **text_fields}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        texts = self.__dict__.get("texts")
+        if texts is not None and name in texts:
+            texts[name] = value
+        else:
+            super().__setattr__(name, value)
+
+    def __getattr__(self, name: str) -> str:
+        texts = self.__dict__.get("texts", {})
+        if name in texts:
+            return str(texts[name])
+        if name in ("title", "summary", "body"):  # what every result shows, if only empty
+            return ""
+        raise AttributeError(name)
+
+    @property
+    def year(self) -> str:
+        """The year it is filed under: its event date, else approval, else creation."""
+        return str((self.event_date or self.approved_at or self.created_at).year)
 
 
 @dataclass
 class SearchQuery:
-    """What a user asked for: text, facet filters, visibility scope, sort and page."""
+    """What a user asked for: text, facet filters, visibility scope, sort and page.
+
+    `filters` maps facet names (kitchen.models.fields.FACETS) to the one value wanted.
+    """
 
     text: str = ""
-    campaign: str | None = None
-    kind: str | None = None
-    organization: str | None = None
-    year: int | None = None
-    status: str | None = None
+    filters: dict[str, str] = field(default_factory=dict)
     statuses: set[str] | None = None
     visible_org_statuses: tuple[str, set[str]] | None = None
     hidden_terms: set[str] | None = None
@@ -172,8 +219,10 @@ class SearchService:
 
 
 def document_json(doc: SearchDocument) -> str:
-    """A document as compact JSON (dates in ISO form): the index's copy of it."""
+    """A document as compact JSON (dates in ISO form, text fields beside the others): the
+    index's copy of it."""
     values = asdict(doc)
+    values.update(values.pop("texts"))
     for name in ("event_date", "approved_at", "created_at"):
         if values[name] is not None:
             values[name] = values[name].isoformat()
@@ -183,7 +232,11 @@ def document_json(doc: SearchDocument) -> str:
 def document_from_json(text: str) -> SearchDocument:
     """The document a `document_json` string holds."""
     known = {f.name for f in fields(SearchDocument)}
-    values: dict[str, Any] = {k: v for k, v in json.loads(text).items() if k in known}
+    stored: dict[str, Any] = json.loads(text)
+    values: dict[str, Any] = {k: v for k, v in stored.items() if k in known}
+    order = {name: n for n, name in enumerate(TEXT_ORDER)}
+    texts = sorted((k for k in stored if k not in known), key=lambda k: (order.get(k, 99), k))
+    values["texts"] = {name: stored[name] for name in texts}
     if values.get("event_date"):
         values["event_date"] = date.fromisoformat(values["event_date"])
     for name in ("approved_at", "created_at"):

@@ -14,8 +14,9 @@ import numpy as np
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
+from kitchen.models.fields import FACETS
 from kitchen.search import SearchQuery
-from kitchen.search.schema import FACETS, MULTI_SEPARATOR
+from kitchen.search.schema import MULTI_SEPARATOR
 from kitchen.search.whoosh_adapter import length_bytes, live_mask
 
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -70,9 +71,7 @@ class SegmentView:
 
     def __init__(self, reader: SegmentReader) -> None:
         self.size = reader.doc_count_all()
-        self.facets = {
-            name: FacetColumn(_column(reader, name), multi=name == "campaign") for name in FACETS
-        }
+        self.facets = {f.name: FacetColumn(_column(reader, f.name), f.multi) for f in FACETS}
         self.recency = np.array(_column(reader, "recency"), dtype=np.int64)
         self.docids = np.array(_column(reader, "docid"), dtype=np.int64)
         lengths = length_bytes(reader, "words")
@@ -87,17 +86,11 @@ class SegmentView:
     def filter_mask(self, query: SearchQuery) -> np.ndarray | None:
         """Mask of documents passing the facet filters and visibility; None if no filter."""
         mask: np.ndarray | None = None
-        wanted = {
-            "campaign": query.campaign,
-            "kind": query.kind,
-            "organization": query.organization,
-            "year": None if query.year is None else str(query.year),
-            "status": query.status,
-        }
-        for name, value in wanted.items():
-            if value is not None:
-                part = self.facets[name].docs_with(value, self.size)
-                mask = part if mask is None else mask & part
+        for name, value in query.filters.items():
+            column = self.facets.get(name)  # an unknown facet matches nothing
+            none = np.zeros(self.size, dtype=bool)
+            part = none if column is None else column.docs_with(str(value), self.size)
+            mask = part if mask is None else mask & part
         visible = self.visible_mask(query)
         if visible is not None:
             mask = visible if mask is None else mask & visible

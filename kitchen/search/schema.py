@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 
 from whoosh import columns, fields, formats
 
+from kitchen.models.fields import FACETS, searched
 from kitchen.search import SearchDocument, document_json, fingerprint
 from kitchen.search.analysis import normalize, word_weights
 
-FACETS = ("campaign", "kind", "organization", "year", "status", "terms")
-MULTI_SEPARATOR = "\x1f"  # joins a document's campaign slugs in its single column value
-TEXT_FIELDS = ("title", "summary", "body", "people", "keywords", "place")
-# Ranking weight of a word by the field it occurs in: a title hit outranks a body hit.
-WORD_FIELD_WEIGHTS = {"title": 3, "keywords": 2, "people": 2, "summary": 2}
+MULTI_SEPARATOR = "\x1f"  # joins a multi-valued facet's values (campaigns) in one column value
+# Ranking weight of a word by the field it occurs in (the field spec's search weights): a title
+# hit outranks a body hit. A field the spec does not know counts once.
+WORD_FIELD_WEIGHTS = {f.name: f.search_weight or 1 for f in searched()}
 MAX_WORD_FREQUENCY = 255  # one byte per posting
 
 
@@ -96,8 +96,10 @@ def build_schema() -> fields.Schema:
     words with field-weighted frequencies (ranking). `source` keeps the whole document, so
     segments can be merged by re-analysis and `kitchen index check` can compare it.
     """
-    facet_columns = {name: fields.COLUMN(columns.RefBytesColumn()) for name in FACETS}
-    facet_columns["campaign"] = fields.COLUMN(columns.VarBytesColumn())
+    facet_columns = {
+        f.name: fields.COLUMN(columns.VarBytesColumn() if f.multi else columns.RefBytesColumn())
+        for f in FACETS
+    }
     return fields.Schema(
         id=fields.ID(unique=True),
         grams=_AnalysedField(GramFormat()),
@@ -112,25 +114,18 @@ def build_schema() -> fields.Schema:
     )
 
 
-def normalized_fields(doc: SearchDocument) -> list[str]:
-    """The searchable fields of a document, normalised, in TEXT_FIELDS order."""
-    return [normalize(getattr(doc, name) or "") for name in TEXT_FIELDS]
+def normalized_fields(doc: SearchDocument) -> list[tuple[str, str]]:
+    """The searchable fields of a document by name, normalised, in the document's order."""
+    return [(name, normalize(text or "")) for name, text in doc.texts.items()]
 
 
-def document_words(fields_: list[str]) -> tuple[dict[str, int], int]:
+def document_words(fields_: list[tuple[str, str]]) -> tuple[dict[str, int], int]:
     """Field-weighted search-mode word frequencies, and the document's words-field length."""
-    names = zip(TEXT_FIELDS, fields_, strict=True)
-    weighted = [(text, WORD_FIELD_WEIGHTS.get(name, 1)) for name, text in names]
+    weighted = [(text, WORD_FIELD_WEIGHTS.get(name, 1)) for name, text in fields_]
     words = word_weights(weighted)
     if max(words.values(), default=0) > MAX_WORD_FREQUENCY:
         words = {w: min(f, MAX_WORD_FREQUENCY) for w, f in words.items()}
     return words, sum(words.values())
-
-
-def document_year(doc: SearchDocument) -> int:
-    """The year a document is filed under: its event date, else approval, else creation."""
-    when = doc.event_date or doc.approved_at or doc.created_at
-    return when.year
 
 
 def recency_key(doc: SearchDocument) -> int:
@@ -147,15 +142,15 @@ def _epoch(moment: datetime | None) -> int:
 
 
 def facet_values(doc: SearchDocument) -> dict[str, str]:
-    """The facet column values of a document (campaign slugs joined by MULTI_SEPARATOR)."""
-    return {
-        "campaign": MULTI_SEPARATOR.join(dict.fromkeys(doc.campaigns)),
-        "kind": doc.kind,
-        "organization": doc.organization,
-        "year": str(document_year(doc)),
-        "status": doc.status,
-        "terms": doc.usage_terms,
-    }
+    """The facet column values of a document (a multi-valued facet's joined by MULTI_SEPARATOR)."""
+    values: dict[str, str] = {}
+    for facet in FACETS:
+        value = getattr(doc, facet.source)
+        if facet.multi:
+            values[facet.name] = MULTI_SEPARATOR.join(dict.fromkeys(value))
+        else:
+            values[facet.name] = str(value)
+    return values
 
 
 def per_doc_values(doc: SearchDocument) -> dict[str, object]:

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from whoosh.searching import Searcher
 
-from kitchen.search import FACET_NAMES, Hit, SearchQuery, SearchResults, document_from_json
+from kitchen.search import (
+    FACET_NAMES,
+    MAX_PER_PAGE,
+    SORTS,
+    Hit,
+    SearchQuery,
+    SearchResults,
+    document_from_json,
+)
 from kitchen.search.facets import ViewCache
 from kitchen.search.highlight import mark, needle_pattern, snippet
 from kitchen.search.matching import match_mask
 from kitchen.search.query import ParsedQuery, parse_query
 from kitchen.search.scoring import bm25_scores, top_documents, word_stats
 
-MAX_PER_PAGE = 100
 MAX_DEPTH = 10_000  # deepest result reachable by paging; deeper pages come back empty
 
 
@@ -19,7 +26,7 @@ def clean_query(query: SearchQuery) -> SearchQuery:
     """Clamp paging and sort to sane values (a bad URL parameter is not an error)."""
     per_page = max(1, min(_int(query.per_page, 20), MAX_PER_PAGE))
     page = max(1, _int(query.page, 1))
-    sort = query.sort if query.sort in ("relevance", "newest") else "relevance"
+    sort = query.sort if query.sort in SORTS else SORTS[0]
     if (query.page, query.per_page, query.sort) == (page, per_page, sort):
         return query
     return SearchQuery(**{**vars(query), "page": page, "per_page": per_page, "sort": sort})

@@ -120,7 +120,7 @@ class SegmentBuilder:
         """Analyse and add one document."""
         docnum = self.doc_count
         fields = normalized_fields(doc)
-        text = FIELD_SEPARATOR.join(fields)
+        text = FIELD_SEPARATOR.join(text for _name, text in fields)
         codes, offsets, chars = bigram_codes(text)
         self.grams.add(codes, docnum, offsets)
         self.chars.add(chars.astype(np.int64), docnum, None)

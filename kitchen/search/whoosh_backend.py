@@ -232,6 +232,8 @@ def _query_key(query: SearchQuery) -> tuple[object, ...]:
     for name, value in vars(query).items():
         if isinstance(value, set):
             value = frozenset(value)
+        elif isinstance(value, dict):
+            value = tuple(sorted(value.items()))
         elif isinstance(value, tuple):
             value = tuple(frozenset(v) if isinstance(v, set) else v for v in value)
         values.append((name, value))

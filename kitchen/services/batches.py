@@ -8,7 +8,6 @@ so a refused file, a failure or a kill -9 leaves no item without its photo.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from typing import Any, BinaryIO
 
@@ -17,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from kitchen.extensions import db
-from kitchen.models import Item, ItemKind, ItemStatus, User
+from kitchen.models import Item, ItemKind, ItemStatus, User, fields
 from kitchen.services import curation, submission, uploads
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import ValidationError
@@ -26,33 +25,12 @@ SALT = "kitchen-batch-upload"
 MAX_AGE = 24 * 3600  # a batch token serves for a day
 MAX_TITLE = 200
 # The fields a batch shares (each item's title is made from the batch's and the photo's number).
-SHARED = (
-    "title",
-    "place",
-    "event_date",
-    "people",
-    "credit_line",
-    "usage_terms",
-    "consent_confirmed",
-    "keywords",
-    "campaigns",
-)
+SHARED = fields.set_by(fields.Setter.BATCH)
 
 
 def shared_data(values: dict[str, Any]) -> submission.ItemData:
-    """The shared fields as an item's input (a form's empty texts are None)."""
-    texts = {
-        name: value or ""
-        for name, value in values.items()
-        if name not in ("event_date", "consent_confirmed", "campaigns")
-    }
-    return submission.ItemData(
-        kind=ItemKind.PHOTO.value,
-        event_date=values.get("event_date"),
-        consent_confirmed=bool(values.get("consent_confirmed")),
-        campaigns=list(values.get("campaigns") or []),
-        **texts,
-    )
+    """The shared fields as a photo item's input."""
+    return submission.ItemData(ItemKind.PHOTO.value, **values)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -65,12 +43,15 @@ def start(user: User, data: submission.ItemData) -> str:
     data.kind = ItemKind.PHOTO.value
     if not data.title.strip():
         raise ValidationError(_l("This field is required."), field="title")
-    submission.clean_fields(dataclasses.replace(data, title=_title(data.title, 999)))
+    submission.clean_fields(data.replace(title=_title(data.title, 999)))
     submission.suggested_campaigns(user, data.campaigns)
-    values: dict[str, Any] = {name: getattr(data, name) for name in SHARED}
-    if isinstance(values["event_date"], date):
-        values["event_date"] = values["event_date"].isoformat()
+    values = {f.name: _portable(getattr(data, f.name)) for f in SHARED}
     return _serializer().dumps({"user": user.id, "data": values})
+
+
+def _portable(value: Any) -> Any:
+    """A value as the token carries it (JSON: days as ISO text)."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _data(user: User, token: str) -> submission.ItemData:
@@ -81,9 +62,10 @@ def _data(user: User, token: str) -> submission.ItemData:
     if not isinstance(payload, dict) or payload.get("user") != user.id:
         raise ValidationError(_l("This batch has expired. Please start it again."))
     values = dict(payload["data"])
-    if values.get("event_date"):
-        values["event_date"] = date.fromisoformat(values["event_date"])
-    return submission.ItemData(kind=ItemKind.PHOTO.value, **values)
+    for f in SHARED:
+        if f.type is fields.FieldType.DATE and values.get(f.name):
+            values[f.name] = date.fromisoformat(values[f.name])
+    return shared_data(values)
 
 
 def _title(base: str, number: int) -> str:

@@ -4,68 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from kitchen.extensions import db
-from kitchen.models import Campaign, Item, ItemStatus, MediaFile, Organization, UsageTerms, User
-from kitchen.services import audit, campaigns, submission, validation, workflow
+from kitchen.models import Campaign, Item, ItemStatus, MediaFile, Organization, User, fields
+from kitchen.services import audit, campaigns, item_fields, workflow
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import DomainError, ValidationError
 
 
-@dataclass
-class Corrections:
-    """What a curator may change on an item, besides its state."""
+class Corrections(item_fields.FieldValues):
+    """What a curator may change on an item besides its state: the spec's CORRECT fields."""
 
-    title: str
-    summary: str
-    credit_line: str
-    usage_terms: str
-    people: str
-    keywords: str
-    campaigns: list[str] = field(default_factory=list)
-    featured: bool = False
-    rights_until: date | None = None
-    consent_until: date | None = None
-    credit_stamp: bool = False
+    spec = fields.set_by(fields.Setter.CORRECT)
 
 
-def _cleaned(data: Corrections) -> dict[str, object]:
-    """Check the corrected values like a contributor's own."""
-    values: dict[str, object] = {
-        "title": validation.text(data.title, "title", max_len=200, required=True),
-        "summary": validation.text(data.summary, "summary", max_len=2000),
-        "credit_line": validation.text(data.credit_line, "credit_line", max_len=200, required=True),
-        "usage_terms": validation.choice(data.usage_terms, UsageTerms, "usage_terms"),
-        "people": validation.text(data.people, "people", max_len=500),
-        "keywords": submission.normalise_keywords(data.keywords),
-        "rights_until": data.rights_until,
-        "consent_until": data.consent_until,
-        "credit_stamp": bool(data.credit_stamp),
-    }
-    return values
+def _audited(value: object) -> object:
+    """A value as the audit keeps it: flags as they are, the rest as text."""
+    return value if isinstance(value, bool) else str(value)
 
 
 def correct(curator: User, item: Item, data: Corrections) -> dict[str, list[object]]:
     """Apply corrections in the current transaction; every change goes into the audit."""
     authorize(curator, Action.CURATE_ITEM, item)
     changes: dict[str, list[object]] = {}
-    for name, value in _cleaned(data).items():
+    spec = item_fields.columns(data.spec)
+    for name, value in item_fields.clean_all(spec, data.values, item.kind).items():
         old = getattr(item, name)
         if str(old) != str(value):
-            changes[name] = [str(old), str(value)]
+            changes[name] = [_audited(old), _audited(value)]
             setattr(item, name, value)
     wanted = campaigns.find_campaigns(data.campaigns)
     old_slugs, new_slugs = sorted(c.slug for c in item.campaigns), sorted(c.slug for c in wanted)
     if old_slugs != new_slugs:
         changes["campaigns"] = [old_slugs, new_slugs]
         item.campaigns = wanted
-    if item.featured != data.featured:
-        changes["featured"] = [item.featured, data.featured]
-        item.featured = data.featured
     if {"rights_until", "consent_until"} & set(changes):
         item.expiry_notified = None  # new dates: the warnings start again
     if changes:
@@ -232,19 +207,7 @@ class BulkChanges:
 
 def current_corrections(item: Item) -> Corrections:
     """An item's present values, as corrections that change nothing."""
-    return Corrections(
-        title=item.title,
-        summary=item.summary,
-        credit_line=item.credit_line,
-        usage_terms=item.usage_terms.value,
-        people=item.people,
-        keywords=item.keywords,
-        campaigns=[c.slug for c in item.campaigns],
-        featured=item.featured,
-        rights_until=item.rights_until,
-        consent_until=item.consent_until,
-        credit_stamp=item.credit_stamp,
-    )
+    return Corrections(**item_fields.present_all(item, Corrections.spec))
 
 
 def bulk_correct(curator: User, item_ids: list[int], changes: BulkChanges) -> BulkResult:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, Role, User
-from kitchen.services import accounts, campaigns, submission, uploads, workflow
+from kitchen.services import accounts, campaigns, item_fields, submission, uploads, workflow
 from kitchen.services.demo_data import CAMPAIGNS, DEMO_PASSWORD, ORGS, USERS
 from kitchen.services.demo_items import ITEMS
 from kitchen.services.media_samples import generate_demo_photo, generate_demo_video
@@ -148,25 +149,9 @@ def _files(author: User, item: Item, spec: dict[str, object]) -> None:
         uploads.add_file(author, item, io.BytesIO(data), entry["name"], entry.get("caption", ""))
 
 
-def _item_data(spec: dict[str, object]) -> submission.ItemData:
-    event = spec.get("event_date")
-    return submission.ItemData(
-        kind=str(spec["kind"]),
-        title=str(spec["title"]),
-        summary=str(spec.get("summary", "")),
-        body=str(spec.get("body", "")),
-        people=str(spec.get("people", "")),
-        place=str(spec.get("place", "")),
-        event_date=date.fromisoformat(str(event)) if event else None,
-        credit_line=str(spec.get("credit", "")),
-        consent_confirmed=True,
-        keywords=str(spec.get("keywords", "")),
-        campaigns=list(spec.get("campaigns", [])),  # type: ignore[call-overload]
-        contact_name=str(spec.get("contact_name", "")),
-        contact_info=str(spec.get("contact_info", "")),
-        angle=str(spec.get("angle", "")),
-        urgency=str(spec.get("urgency", "normal")),
-    )
+def _item_data(spec: dict[str, Any]) -> submission.ItemData:
+    values = item_fields.from_record(spec, submission.ItemData.spec)
+    return submission.ItemData(str(spec["kind"]), **{"consent_confirmed": True, **values})
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:

@@ -1,9 +1,10 @@
 """Bulk import from JSON Lines, for moving an existing library in.
 
-One item a line: kind, title, summary, body, people, keywords, campaigns (slugs), org (name),
-credit, event_date, status (and optionally place, usage_terms). Unknown organisations and
-campaigns are created and reported; a bad line is reported with its number and skipped, the good
-lines are kept; approved items are searchable when the import returns.
+One item a line: kind, org (name), status, campaigns (slugs) and the item's fields as the API
+names them (title, summary, body, people, keywords, credit, event_date, place, usage_terms …).
+Unknown organisations and campaigns are created and reported; a bad line is reported with its
+number and skipped, the good lines are kept; approved items are searchable when the import
+returns.
 
 The import holds the index's write right throughout and indexes every INDEX_EVERY items in one
 go, through the same queue as every other change: whole segments of new items, no merging.
@@ -14,18 +15,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, ItemStatus, JobKind, Organization, OrgKind, User, utcnow
-from kitchen.services import audit, indexing, submission, validation, worker
+from kitchen.models.fields import FieldType
+from kitchen.services import audit, indexing, item_fields, submission, validation, worker
 from kitchen.services.errors import DomainError
 
 BATCH = 500  # items a database transaction
 INDEX_EVERY = 5000  # items an index commit: whole bulk segments, built on every core
+# A line's item fields, named as the API names them (campaigns are looked up on their own).
+SPEC = tuple(f for f in submission.ItemData.spec if f.type is not FieldType.CAMPAIGNS)
 
 
 @dataclass
@@ -63,32 +66,14 @@ class _Lookups:
         return self.campaigns[slug]
 
 
-def _listish(value: object) -> str:
-    """A list or a comma-separated string, as one comma-separated string."""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value or "")
-
-
 def _item(record: dict[str, Any], lookups: _Lookups, actor: User) -> Item:
     """Check one record and build its item (not yet committed)."""
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
-    event = record.get("event_date")
+    defaults = {"usage_terms": "with_credit", "contact_name": "-", "contact_info": "-"}
     data = submission.ItemData(
-        kind=str(record.get("kind", "")),
-        title=str(record.get("title", "")),
-        summary=str(record.get("summary") or ""),
-        body=str(record.get("body") or ""),
-        people=_listish(record.get("people")),
-        place=str(record.get("place") or ""),
-        event_date=date.fromisoformat(str(event)) if event else None,
-        credit_line=str(record.get("credit") or ""),
-        usage_terms=str(record.get("usage_terms") or "with_credit"),
-        keywords=_listish(record.get("keywords")),
-        consent_confirmed=True,
-        contact_name=str(record.get("contact_name") or "-"),
-        contact_info=str(record.get("contact_info") or "-"),
+        str(record.get("kind", "")),
+        **{"consent_confirmed": True, **defaults, **item_fields.from_record(record, SPEC)},
     )
     values = submission.clean_fields(data)
     status = validation.choice(str(record.get("status") or "approved"), ItemStatus, "status")

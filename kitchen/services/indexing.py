@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from kitchen.extensions import db
 from kitchen.models import Item, Job, JobKind
+from kitchen.models.fields import ITEM_FIELDS, ItemField, searched
 from kitchen.search import SearchDocument, SearchService, fingerprint, open_backend
 from kitchen.search.whoosh_adapter import check_whoosh
 from kitchen.services import jobs
@@ -48,18 +49,13 @@ def service() -> SearchService:
     return found
 
 
-def to_document(item: Item) -> SearchDocument:
-    """The searchable view of an item."""
+def to_document(item: Item, spec: tuple[ItemField, ...] = ITEM_FIELDS) -> SearchDocument:
+    """The searchable view of an item: the spec's searched fields, its facets and its state."""
     thumb = next((f.id for f in item.files if f.thumb_key), None)
     return SearchDocument(
         id=item.id,
         kind=item.kind.value,
-        title=item.title,
-        summary=item.summary,
-        body=item.body,
-        people=item.people,
-        keywords=item.keywords,
-        place=item.place,
+        texts={f.name: getattr(item, f.name) or "" for f in searched(spec)},
         campaigns=sorted(c.slug for c in item.campaigns),
         organization=str(item.organization_id),
         status=item.status.value,

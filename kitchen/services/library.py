@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import bindparam, select
 
+from kitchen import search as search_engine
 from kitchen.extensions import db
 from kitchen.models import Item, ItemKind, ItemStatus, UsageTerms, User
+from kitchen.models.fields import FACETS, Facet, FacetNames, shown_facets
 from kitchen.search import Hit, SearchQuery, SearchResults
 from kitchen.services import indexing, names
 from kitchen.services.access import Action, authorize, can_see_state, hidden_terms, search_scope
 
-SORTS = ("relevance", "newest")
+SORTS = search_engine.SORTS
+MAX_PER_PAGE = search_engine.MAX_PER_PAGE
+MAX_PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class LibraryResults:
     hits: list[LibraryHit] = field(default_factory=list)
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     raw: SearchResults | None = None
+    offered: tuple[Facet, ...] = ()  # the facets this user filters by, in the page's order
 
     @property
     def pages(self) -> int:
@@ -58,25 +64,44 @@ class LibraryResults:
         return max(1, -(-self.total // self.per_page))
 
 
+def offered_facets(user: User) -> tuple[Facet, ...]:
+    """The facets this user may filter by and sees counted (staff-only ones for the centre)."""
+    statuses, _own = search_scope(user)
+    return shown_facets(staff=statuses is None)
+
+
+def filters_from(args: Mapping[str, str]) -> dict[str, str]:
+    """The facet filters of query parameters (the page's and the API's names for them);
+    a whole-number facet with another value is left out."""
+    found: dict[str, str] = {}
+    for facet in FACETS:
+        value = (args.get(facet.query_param) or "").strip()
+        if value and (
+            not facet.numeric or (value.isascii() and value.isdigit() and len(value) < 11)
+        ):
+            found[facet.name] = value
+    return found
+
+
 def _query(
-    user: User, text: str, filters: dict[str, object], sort: str, page: int, per_page: int
+    user: User, text: str, filters: Mapping[str, object], sort: str, page: int, per_page: int
 ) -> SearchQuery:
     """The engine query for this user: their filters inside their scope."""
     statuses, own = search_scope(user)
-    org = filters.get("org")
+    offered = {f.name for f in shown_facets(staff=statuses is None)}
     return SearchQuery(
         text=(text or "")[:500],
-        campaign=filters.get("campaign") or None,  # type: ignore[arg-type]
-        kind=filters.get("kind") or None,  # type: ignore[arg-type]
-        organization=str(org) if org else None,
-        year=filters.get("year") or None,  # type: ignore[arg-type]
-        status=filters.get("status") if statuses is None else None,  # type: ignore[arg-type]
+        filters={
+            name: str(value)
+            for name, value in filters.items()
+            if name in offered and value is not None and value != ""
+        },
         statuses=statuses,
         visible_org_statuses=(str(own[0]), own[1]) if own else None,
         hidden_terms={t.value for t in hidden_terms(user)} or None,
-        sort=sort if sort in SORTS else "relevance",
-        page=max(1, min(page, 500)),
-        per_page=max(1, min(per_page, 100)),
+        sort=sort if sort in SORTS else SORTS[0],
+        page=max(1, min(page, MAX_PAGE)),
+        per_page=max(1, min(per_page, MAX_PER_PAGE)),
     )
 
 
@@ -84,19 +109,15 @@ def search(
     user: User,
     text: str = "",
     *,
-    campaign: str | None = None,
-    kind: str | None = None,
-    org: int | None = None,
-    year: int | None = None,
-    status: str | None = None,
+    filters: Mapping[str, object] | None = None,
     sort: str = "relevance",
     page: int = 1,
     per_page: int = 20,
 ) -> LibraryResults:
-    """Search the items the user may see; facets count within the same scope."""
+    """Search the items the user may see; facets count within the same scope. `filters` maps
+    facet names to the value wanted (see `filters_from`)."""
     authorize(user, Action.SEARCH)
-    filters = {"campaign": campaign, "kind": kind, "org": org, "year": year, "status": status}
-    raw = indexing.service().search(_query(user, text, filters, sort, page, per_page))
+    raw = indexing.service().search(_query(user, text, filters or {}, sort, page, per_page))
     states = _states([hit.id for hit in raw.hits])
     labels = names.names(org for _status, org, _terms in states.values())
     hits = [
@@ -104,13 +125,15 @@ def search(
         for hit in raw.hits
         if hit.id in states and can_see_state(user, *states[hit.id])
     ]
+    offered = offered_facets(user)
     return LibraryResults(
         total=raw.total,
         page=raw.page,
         per_page=raw.per_page,
         hits=hits,
-        facets=_labelled(raw.facets, labels),
+        facets=_labelled(raw.facets, labels, offered),
         raw=raw,
+        offered=offered,
     )
 
 
@@ -150,27 +173,35 @@ def _row(hit: Hit, state: State, labels: names.Names) -> LibraryHit:
 
 
 def _labelled(
-    facets: dict[str, dict[str, int]], labels: names.Names
+    facets: dict[str, dict[str, int]], labels: names.Names, offered: tuple[Facet, ...]
 ) -> dict[str, list[tuple[str, str, int]]]:
-    """Facet counts as (value, label, count), largest first; names from the database."""
+    """The offered facets' counts as (value, label, count): largest first (whole-number ones
+    newest first), names from the database."""
+    result: dict[str, list[tuple[str, str, int]]] = {}
+    for facet in offered:
+        counts = facets.get(facet.name, {})
+        if facet.newest_first:
+            ordered = sorted(counts.items(), key=lambda kv: int(kv[0]), reverse=True)
+        else:
+            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        result[facet.name] = [
+            (value, value_label(facet, value, labels), count) for value, count in ordered if count
+        ]
+    return result
+
+
+def value_label(facet: Facet, value: str, labels: names.Names) -> str:
+    """How a facet value is named on the page."""
     from kitchen.labels import label
 
-    namers = {
-        "campaign": lambda v: labels.campaigns.get(v, v),
-        "organization": lambda v: labels.orgs[v].name if v in labels.orgs else v,
-        "kind": lambda v: label(ItemKind(v)) if v in ItemKind.__members__.values() else v,
-        "status": lambda v: label(ItemStatus(v)) if v in ItemStatus.__members__.values() else v,
-        "year": lambda v: v,
-        "terms": lambda v: label(UsageTerms(v)) if v in UsageTerms.__members__.values() else v,
-    }
-    result: dict[str, list[tuple[str, str, int]]] = {}
-    for name, counts in facets.items():
-        namer = namers.get(name, lambda v: v)
-        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        if name == "year":
-            ordered = sorted(counts.items(), reverse=True)
-        result[name] = [(value, str(namer(value)), count) for value, count in ordered if count]
-    return result
+    if facet.names is FacetNames.CAMPAIGNS:
+        return labels.campaigns.get(value, value)
+    if facet.names is FacetNames.ORGANIZATIONS:
+        return labels.orgs[value].name if value in labels.orgs else value
+    if facet.names is FacetNames.CHOICES and facet.choices is not None:
+        known = {choice.value: choice for choice in facet.choices}
+        return str(label(known[value])) if value in known else value
+    return value
 
 
 __all__ = ["Hit", "LibraryHit", "LibraryResults", "search"]

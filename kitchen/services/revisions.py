@@ -8,31 +8,21 @@ replaces a pending one. Files are not part of a revision: they change by a new i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from kitchen.extensions import db
-from kitchen.models import Item, Notification, Revision, User, utcnow
+from kitchen.models import Item, Notification, Revision, User, fields, utcnow
 from kitchen.services import audit, notifications, submission, validation, workflow
 from kitchen.services.access import Action, authorize, may_propose_revision
 from kitchen.services.errors import Conflict, Forbidden, NotFound, ValidationError
 
 # What a revision may change: the item's words and its credit, not its kind, state or files.
-FIELDS = (
-    "title",
-    "summary",
-    "body",
-    "people",
-    "place",
-    "event_date",
-    "credit_line",
-    "keywords",
-    "angle",
-    "link_url",
-)
+SPEC = fields.set_by(fields.Setter.REVISE)
+FIELDS = tuple(f.name for f in SPEC)
 PENDING, ACCEPTED, DECLINED, REPLACED = "pending", "accepted", "declined", "replaced"
 
 
@@ -50,10 +40,8 @@ def require_proposable(user: User, item: Item) -> None:
 def propose(user: User, item: Item, proposed: submission.ItemData, note: str = "") -> Revision:
     """Propose changes to an approved item of the user's organisation; commit."""
     require_proposable(user, item)
-    merged = replace(
-        submission.current_data(item),
-        **{name: getattr(proposed, name) for name in FIELDS},
-        kind=item.kind.value,
+    merged = submission.current_data(item).replace(
+        **{name: getattr(proposed, name) for name in FIELDS}
     )
     cleaned = submission.clean_fields(merged)
     changes = {

@@ -2,110 +2,39 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
 from kitchen.extensions import db
-from kitchen.models import Campaign, Item, ItemKind, Role, Urgency, UsageTerms, User
-from kitchen.services import audit, campaigns, validation, workflow
+from kitchen.models import Campaign, Item, ItemKind, Role, UsageTerms, User, fields
+from kitchen.services import audit, campaigns, item_fields, validation, workflow
 from kitchen.services.access import Action, authorize, may_delete_draft
 from kitchen.services.errors import Conflict, Forbidden, ValidationError
 
 
-@dataclass
-class ItemData:
-    """The fields a contributor fills in; which are required depends on the kind."""
+class ItemData(item_fields.FieldValues):
+    """The fields a contributor fills in (the spec's SUBMIT fields) and the item's kind; which
+    are required depends on the kind."""
 
-    kind: str
-    title: str
-    summary: str = ""
-    body: str = ""
-    people: str = ""
-    place: str = ""
-    event_date: date | None = None
-    credit_line: str = ""
-    usage_terms: str = UsageTerms.WITH_CREDIT.value
-    consent_confirmed: bool = False
-    rights_until: date | None = None
-    consent_until: date | None = None
-    credit_stamp: bool = False
-    keywords: str = ""
-    campaigns: list[str] = field(default_factory=list)
-    contact_name: str = ""
-    contact_info: str = ""
-    angle: str = ""
-    urgency: str = Urgency.NORMAL.value
-    link_url: str = ""
+    spec = fields.set_by(fields.Setter.SUBMIT)
+
+    def __init__(self, kind: str, **values: Any) -> None:
+        super().__init__(**values)
+        self.kind = kind
 
 
 def current_data(item: Item) -> ItemData:
     """An item's present values, as the services' input (the API's edits, revisions)."""
-    return ItemData(
-        kind=item.kind.value,
-        title=item.title,
-        summary=item.summary,
-        body=item.body,
-        people=item.people,
-        place=item.place,
-        event_date=item.event_date,
-        rights_until=item.rights_until,
-        consent_until=item.consent_until,
-        credit_stamp=item.credit_stamp,
-        credit_line=item.credit_line,
-        usage_terms=item.usage_terms.value,
-        consent_confirmed=item.consent_confirmed,
-        keywords=item.keywords,
-        campaigns=[c.slug for c in item.campaigns],
-        contact_name=item.contact_name,
-        contact_info=item.contact_info,
-        angle=item.angle,
-        urgency=item.urgency.value,
-        link_url=item.link_url,
-    )
+    return ItemData(item.kind.value, **item_fields.present_all(item, ItemData.spec))
 
 
 def clean_fields(data: ItemData) -> dict[str, object]:
-    """Check every field and return the cleaned values."""
+    """Check every field and return the cleaned values of the item's columns, with its kind."""
     kind = validation.choice(data.kind, ItemKind, "kind")
-    values: dict[str, object] = {
-        "kind": kind,
-        "title": validation.text(data.title, "title", max_len=200, required=True),
-        "summary": validation.text(data.summary, "summary", max_len=2000),
-        "body": validation.text(
-            data.body, "body", max_len=100_000, required=kind == ItemKind.STORY
-        ),
-        "people": validation.text(data.people, "people", max_len=500),
-        "place": validation.text(data.place, "place", max_len=200),
-        "event_date": data.event_date,
-        "credit_line": validation.text(data.credit_line, "credit_line", max_len=200, required=True),
-        "usage_terms": validation.choice(data.usage_terms, UsageTerms, "usage_terms"),
-        "consent_confirmed": bool(data.consent_confirmed),
-        "rights_until": data.rights_until,
-        "consent_until": data.consent_until,
-        "credit_stamp": bool(data.credit_stamp),
-        "keywords": normalise_keywords(data.keywords),
-        "contact_name": validation.text(
-            data.contact_name, "contact_name", max_len=80, required=kind == ItemKind.LEAD
-        ),
-        "contact_info": validation.text(
-            data.contact_info, "contact_info", max_len=200, required=kind == ItemKind.LEAD
-        ),
-        "angle": validation.text(data.angle, "angle", max_len=2000),
-        "urgency": validation.choice(data.urgency or Urgency.NORMAL.value, Urgency, "urgency"),
-        "link_url": validation.web_address(data.link_url, "link_url", max_len=500),
-    }
-    return values
-
-
-def normalise_keywords(raw: str) -> str:
-    """Keywords separated by commas (Chinese or Latin), spaces or 、, de-duplicated."""
-    parts = [p.strip() for p in re.split(r"[,，、;；\n]+", raw or "") if p.strip()]
-    unique = list(dict.fromkeys(parts))
-    return validation.text(", ".join(unique), "keywords", max_len=500)
+    spec = item_fields.columns(data.spec)
+    return {"kind": kind, **item_fields.clean_all(spec, data.values, kind)}
 
 
 def suggested_campaigns(user: User, slugs: list[str]) -> list[Campaign]:

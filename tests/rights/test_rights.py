@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import zipfile
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -304,7 +303,7 @@ def test_a_curator_extends_the_dates_and_reinstates(app: Flask, photo_item: Item
     assert rights.sweep().withdrawn == 1
     db.session.expire_all()
     item = db.session.get(Item, photo_item.id)
-    data = replace(payloads.corrections({}, item), rights_until=date.today() + timedelta(days=365))
+    data = payloads.corrections({}, item).replace(rights_until=date.today() + timedelta(days=365))
     curation.review(curator, item, data, workflow.Move.REINSTATE)
     db.session.expire_all()
     item = db.session.get(Item, photo_item.id)

@@ -124,7 +124,7 @@ class AnalysedDoc:
 def analyse(doc: SearchDocument) -> AnalysedDoc:
     """Analyse a document with the reference functions."""
     texts = normalized_fields(doc)
-    text = FIELD_SEPARATOR.join(texts)
+    text = FIELD_SEPARATOR.join(value for _name, value in texts)
     words, count = document_words(texts)
     return AnalysedDoc(gram_positions(text), latin_positions(text), cjk_chars(text), words, count)
 

@@ -51,7 +51,7 @@ WORDS = [
 
 def total(backend: WhooshBackend, text: str, **filters) -> int:
     """Hit count for a query."""
-    return backend.search(SearchQuery(text=text, facets=False, **filters)).total
+    return backend.search(SearchQuery(text=text, facets=False, filters=filters)).total
 
 
 @pytest.mark.parametrize("word", WORDS)
@@ -123,7 +123,8 @@ def test_facet_counts_equal_counts_from_the_corpus(indexed, corpus, text):
 
 
 def test_filters_narrow_by_campaign_kind_organisation_and_year(indexed, corpus):
-    query = SearchQuery(text="科学", campaign="kepu-ri", kind="story", organization="中国化学会")
+    wanted = {"campaign": "kepu-ri", "kind": "story", "organization": "中国化学会"}
+    query = SearchQuery(text="科学", filters=wanted)
     expected = [
         d
         for d in corpus
@@ -135,7 +136,7 @@ def test_filters_narrow_by_campaign_kind_organisation_and_year(indexed, corpus):
     assert indexed.search(query).total == len(expected)
     year = int(document_year(corpus[0]))
     by_year = [d for d in corpus if document_year(d) == str(year)]
-    results = indexed.search(SearchQuery(year=year))
+    results = indexed.search(SearchQuery(filters={"year": str(year)}))
     assert results.total == len(by_year)
     assert results.facets["year"] == {str(year): len(by_year)}
 
@@ -152,7 +153,9 @@ def test_status_scoping_and_the_contributor_rule(indexed, corpus):
     assert results.total == len(visible)
     assert results.facets["status"] == dict(Counter(d.status for d in visible))
     drafts = SearchQuery(
-        status="draft", statuses={"approved"}, visible_org_statuses=("四川省科协", everything)
+        filters={"status": "draft"},
+        statuses={"approved"},
+        visible_org_statuses=("四川省科协", everything),
     )
     own_drafts = [d for d in visible if d.status == "draft"]
     assert indexed.search(drafts).total == len(own_drafts)

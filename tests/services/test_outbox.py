@@ -40,7 +40,7 @@ def index_jobs(item_id: int) -> int:
 
 def found(user, text: str, **filters) -> list[int]:
     """Ids a search finds for the user (without draining the queue first)."""
-    return [h.id for h in library.search(user, text, per_page=100, **filters).hits]
+    return [h.id for h in library.search(user, text, per_page=100, filters=filters).hits]
 
 
 def _data(item: Item, **changes) -> submission.ItemData:

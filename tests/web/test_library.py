@@ -30,7 +30,7 @@ from tests.conftest import drain_queue
 
 def _ids(user, text: str = "", **filters) -> list[int]:
     drain_queue(current_app)  # what the services queued reaches the index, as the worker does
-    return [h.id for h in library.search(user, text, per_page=100, **filters).hits]
+    return [h.id for h in library.search(user, text, per_page=100, filters=filters).hits]
 
 
 def _story(**overrides) -> Item:
