@@ -81,7 +81,7 @@ format: install-dev
 
 ## Refresh the message catalogs after changing texts in code or templates.
 extract-messages: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 bench: install-dev

@@ -63,9 +63,9 @@ def download(file_id: int, rendition: str) -> ResponseReturnValue:
     """The bytes of one rendition, as an attachment named after the original file."""
     media = uploads.get_file(current_user, file_id)
     accepted = request.args.get("accept_terms") == "editorial_only"
-    served = uploads.open_rendition(current_user, media, rendition, accepted=accepted)
-    if rendition == "original" and not request.range:
-        uploads.record_download(current_user, media, rendition, via="api")
+    served = uploads.fetch(
+        current_user, media, rendition, accepted=accepted, partial=bool(request.range), via="api"
+    )
     response = send_served(served, attachment=True)
     response.cache_control.private = True
     return response

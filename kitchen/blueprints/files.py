@@ -26,15 +26,20 @@ def serve(file_id: int, rendition: str) -> ResponseReturnValue:
     media = uploads.get_file(current_user, file_id)
     # A player's range requests watch a video in the page; a download confirms the terms.
     accepted = request.args.get("accept") == "editorial" or request.range is not None
+    download = request.args.get("download") == "1"
     try:
-        served = uploads.open_rendition(current_user, media, rendition, accepted=accepted)
+        served = uploads.fetch(
+            current_user,
+            media,
+            rendition,
+            accepted=accepted,
+            asked=download,
+            partial=request.range is not None,
+        )
     except TermsNotAccepted as exc:
         return render_template(
             "items/accept_terms.html", item=media.item, media=media, message=str(exc.message)
         ), 409
-    download = request.args.get("download") == "1"
-    if uploads.is_download(rendition, asked=download, partial=request.range is not None):
-        uploads.record_download(current_user, media, rendition)
     response = send_served(served, attachment=served.attachment or download)
     # Access-checked files must not sit in shared caches. Thumbnails and posters never change;
     # a file carrying its credit changes with the credit, so it is checked again (ETag, 304).

@@ -11,20 +11,7 @@ from kitchen.blueprints.guards import requires
 from kitchen.forms.reports import HandoffForm, UseForm
 from kitchen.inputs import page_number, record_id
 from kitchen.models import ItemKind, ItemStatus
-from kitchen.services import (
-    access,
-    accounts,
-    campaigns,
-    items,
-    notifications,
-    reviews,
-    revisions,
-    selections,
-    submission,
-    uploads,
-    uses,
-    workflow,
-)
+from kitchen.services import access, accounts, campaigns, item_page, items, uses
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
 from kitchen.services.items import ItemFilter
@@ -48,6 +35,7 @@ def index() -> ResponseReturnValue:
         "items/index.html",
         page=page,
         flt=flt,
+        show_mine=access.has_own_items(current_user),
         statuses=list(ItemStatus),
         kinds=list(ItemKind),
         orgs=accounts.list_orgs(),
@@ -59,28 +47,13 @@ def index() -> ResponseReturnValue:
 @requires(Action.VIEW_ITEM)
 def show(item_id: int) -> ResponseReturnValue:
     """One item: its text, people, credit line, usage terms and campaigns."""
-    item = items.get_item(current_user, item_id)
-    notifications.mark_read(current_user, item.id)
-    in_house = access.sees_review_history(current_user, item)
-    panel = uses.panel(current_user, item)
-    use_form = _use_form() if panel.may_record else None
-    handoff_form = HandoffForm() if panel.may_hand_off else None
+    page = item_page.item_page(current_user, item_id)
+    use_form = _use_form() if page.panel.may_record else None
+    handoff_form = HandoffForm() if page.panel.may_hand_off else None
     if handoff_form is not None:
-        handoff_form.organization_id.choices = [(o.id, o.name) for o in panel.outlets]
+        handoff_form.organization_id.choices = [(o.id, o.name) for o in page.panel.outlets]
     return render_template(
-        "items/show.html",
-        item=item,
-        history=reviews.history(item) if in_house else [],
-        moves=[m.value for m in workflow.allowed_moves(current_user, item)],
-        duplicates=uploads.duplicate_counts(current_user, item) if in_house else {},
-        missing=submission.missing_for_submission(item) if item.is_editable else [],
-        panel=panel,
-        may_delete=access.may_delete_draft(current_user, item),
-        may_revise=access.may_propose_revision(current_user, item),
-        pending_revision=revisions.pending_for(item) if in_house else None,
-        in_selection=selections.contains(current_user, item.id),
-        use_form=use_form,
-        handoff_form=handoff_form,
+        "items/show.html", **page.context(), use_form=use_form, handoff_form=handoff_form
     )
 
 

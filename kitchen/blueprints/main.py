@@ -64,11 +64,8 @@ def home() -> ResponseReturnValue:
 @bp.get("/notifications")
 @login_required
 def notifications_page() -> ResponseReturnValue:
-    """Decisions and comments on my items; opening the page marks them read."""
-    notes = notifications.recent(current_user)
-    response = render_template("main/notifications.html", notes=notes)
-    notifications.mark_read(current_user)
-    return response
+    """Decisions and comments on my items; opening the page reads them."""
+    return render_template("main/notifications.html", notes=notifications.open_list(current_user))
 
 
 @bp.get("/healthz")

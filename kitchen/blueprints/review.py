@@ -19,11 +19,10 @@ from kitchen.services import (
     accounts,
     campaigns,
     curation,
+    item_page,
     items,
-    reviews,
     revisions,
     rights,
-    uploads,
     workflow,
 )
 from kitchen.services.access import Action
@@ -131,14 +130,8 @@ def item(item_id: int) -> ResponseReturnValue:
             return redirect(url_for("review.item", item_id=target.id))
     elif request.method == "POST":
         status = 400
-    return render_template(
-        "review/item.html",
-        item=target,
-        form=form,
-        history=reviews.history(target),
-        moves=[m.value for m in workflow.allowed_moves(current_user, target)],
-        duplicates=uploads.duplicate_counts(current_user, target),
-    ), status
+    page = item_page.review_page(current_user, target)
+    return render_template("review/item.html", **page.context(), form=form), status
 
 
 @bp.post("/<int:item_id>/claim")

@@ -23,6 +23,7 @@ from kitchen.models import Item, ItemKind, ItemStatus
 from kitchen.services import (
     batches,
     campaigns,
+    item_page,
     items,
     reviews,
     revisions,
@@ -30,7 +31,7 @@ from kitchen.services import (
     uploads,
 )
 from kitchen.services.access import Action
-from kitchen.services.errors import DomainError
+from kitchen.services.errors import Conflict, DomainError
 from kitchen.services.items import ItemFilter
 
 bp = Blueprint("submit", __name__, url_prefix="/submit")
@@ -63,6 +64,7 @@ def index() -> ResponseReturnValue:
         kinds=list(ItemKind),
         statuses=list(ItemStatus),
         comments=reviews.latest_comments([i.id for i in page.items]),
+        editable=items.editable_ids(current_user, page.items),
         counts=items.status_counts(current_user, ItemFilter(mine=True)),
     )
 
@@ -207,10 +209,11 @@ def batch_submit() -> ResponseReturnValue:
 @requires(Action.EDIT_ITEM)
 def edit(item_id: int) -> ResponseReturnValue:
     """Edit a draft or an item sent back for changes; manage its files."""
-    item = items.get_item(current_user, item_id, Action.EDIT_ITEM)
-    if not item.is_editable:
-        flash(_("Only drafts and items sent back for changes can be edited."), "warning")
-        return redirect(url_for("items.show", item_id=item.id))
+    try:
+        item = item_page.editable(current_user, item_id)
+    except Conflict as exc:
+        flash(str(exc.message), "warning")
+        return redirect(url_for("items.show", item_id=item_id))
     form = ItemForm(obj=item)
     form.fill_choices(_campaign_choices(item))
     if request.method == "GET":
@@ -337,10 +340,7 @@ def upload(item_id: int) -> ResponseReturnValue:
     if request.files:
         return _upload_multipart(item)
     name = request.headers.get("X-File-Name", "")
-    try:
-        media = uploads.add_file(current_user, item, request.stream, unquote(name))
-    except DomainError as exc:
-        return jsonify({"error": {"code": exc.code, "message": str(exc.message)}}), exc.status
+    media = uploads.add_file(current_user, item, request.stream, unquote(name))
     return jsonify(_file_json(media)), 201
 
 

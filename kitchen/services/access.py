@@ -133,6 +133,21 @@ def may_delete_draft(user: User | None, item: Item) -> bool:
     return item.status == ItemStatus.DRAFT and may(user, Action.EDIT_ITEM, item)
 
 
+def may_edit_now(user: User | None, item: Item) -> bool:
+    """The item's organisation edits it while it is a draft or sent back for changes."""
+    return item.is_editable and may(user, Action.EDIT_ITEM, item)
+
+
+def may_select(user: User | None, item: Item) -> bool:
+    """Approved items the user may see go into the selection (素材篮) and its ZIP."""
+    return item.is_public and can_see(user, item)
+
+
+def has_own_items(user: User | None) -> bool:
+    """Contributors list their own submissions apart ("only mine")."""
+    return bool(user and user.is_authenticated and user.role == Role.CONTRIBUTOR)
+
+
 def may_propose_revision(user: User | None, item: Item) -> bool:
     """An approved item is revised by its own organisation through a proposal."""
     return item.status == ItemStatus.APPROVED and may(user, Action.EDIT_ITEM, item)

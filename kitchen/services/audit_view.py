@@ -29,6 +29,7 @@ from kitchen.models import (
     UsageTerms,
     User,
 )
+from kitchen.models.fields import ITEM_FIELDS
 
 ACTIONS: dict[str, object] = {
     "item.create": _l("Created an item"),
@@ -71,11 +72,11 @@ ACTIONS: dict[str, object] = {
 }
 
 FIELDS: dict[str, object] = {
+    **{f.name: _l(f.label) for f in ITEM_FIELDS},  # an item's fields, as the forms name them
     "from": _l("State before"),
     "to": _l("State after"),
     "comment": _l("Comment"),
     "name": _l("Name"),
-    "title": _l("Title"),
     "kind": _l("Kind"),
     "slug": _l("Short name"),
     "is_open": _l("Open"),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, ItemKind, ItemStatus, MediaFile, Organization, User
-from kitchen.services.access import Action, authorize, visible_items
+from kitchen.services.access import Action, authorize, may_edit_now, visible_items
 from kitchen.services.errors import NotFound
 
 
@@ -123,3 +123,8 @@ _FEATURED_CARDS = (
 def featured_cards(limit: int = 6) -> list[Card]:
     """The newest featured items as cards, in one query (the library's front page)."""
     return [Card(*row) for row in db.session.execute(_FEATURED_CARDS, {"limit": limit})]
+
+
+def editable_ids(user: User, shown: list[Item]) -> set[int]:
+    """Which of these items the user may edit now (a list's "Edit" links)."""
+    return {item.id for item in shown if may_edit_now(user, item)}

@@ -8,6 +8,7 @@ from email.message import EmailMessage
 
 from flask import current_app, url_for
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import selectinload
 
 from config import DEFAULT_BASE_URL
 from kitchen.extensions import db
@@ -54,15 +55,24 @@ def unread_count(user: User) -> int:
     return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
-def recent(user: User, limit: int = 50) -> list[Notification]:
-    """The user's latest notifications, newest first."""
+LIST_LENGTH = 50
+
+
+def open_list(user: User) -> list[Notification]:
+    """The user's recent notifications, as the list shows them; showing them reads them
+    (marked read now, the list still tells which were new)."""
     query = (
         select(Notification)
         .where(Notification.user_id == user.id)
+        .options(selectinload(Notification.item))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
+        .limit(LIST_LENGTH)
     )
-    return list(db.session.scalars(query))
+    notes = list(db.session.scalars(query))
+    for note in notes:
+        db.session.expunge(note)  # this showing keeps the unread marks it was read with
+    mark_read(user)
+    return notes
 
 
 def mark_read(user: User, item_id: int | None = None) -> None:

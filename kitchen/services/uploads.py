@@ -422,6 +422,24 @@ def is_download(rendition: str, *, asked: bool, partial: bool) -> bool:
     return asked or (rendition == "original" and not partial)
 
 
+def fetch(
+    user: User,
+    media: MediaFile,
+    rendition: str,
+    *,
+    accepted: bool,
+    asked: bool = False,
+    partial: bool = False,
+    via: str = "web",
+) -> Served:
+    """A rendition to send (see `open_rendition`), logged when it counts as a download
+    (`is_download`): the one rule for the page's and the API's downloads."""
+    served = open_rendition(user, media, rendition, accepted=accepted)
+    if is_download(rendition, asked=asked, partial=partial):
+        record_download(user, media, rendition, via=via)
+    return served
+
+
 def record_download(user: User, media: MediaFile, rendition: str, via: str = "web") -> None:
     """Log a download: who, which item, which file, which rendition, when."""
     from kitchen.models import DownloadEvent

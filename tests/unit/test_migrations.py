@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -10,10 +11,12 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
-from config import TestConfig
 from kitchen import create_app
 from kitchen.models import Base
 from tests.conftest import USE_POSTGRES, make_config
+
+if TYPE_CHECKING:
+    from config import TestConfig
 
 
 def _database(tmp_path: Path, name: str) -> str:
