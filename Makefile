@@ -14,7 +14,7 @@ ECHARTS_VERSION := 6.1.0
 ECHARTS_SHA256 := b66b25aeb4df84e33199dc21694014d336d222cbd9deb0e5a7c14bd6aa0d0fd0
 ECHARTS := static/vendor/echarts/VERSION-$(ECHARTS_VERSION)
 
-.PHONY: run test test-sqlite test-postgres lint format install install-dev translations extract-messages bench clean
+.PHONY: run test test-fast test-sqlite test-postgres lint format install install-dev translations extract-messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,10 +60,17 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT), with the background worker (Ctrl-C stops both)"
 	KITCHEN_HOST=$(HOST) KITCHEN_PORT=$(PORT) KITCHEN_WEB_WORKERS=$(WORKERS) $(BIN)/honcho start -f Procfile
 
-## The whole suite on SQLite, then again on a throwaway PostgreSQL.
+## The whole suite on SQLite, then again on a throwaway PostgreSQL; then the coverage of
+## kitchen/ over both runs (the least covered modules, and the total).
 test: install-dev
-	$(BIN)/python -m pytest -q
-	KITCHEN_TEST_DATABASE=postgresql $(BIN)/python -m pytest -q -m "not browser"
+	$(BIN)/python -m pytest -q --cov=kitchen --cov-report=
+	KITCHEN_TEST_DATABASE=postgresql $(BIN)/python -m pytest -q -m "not browser" --cov=kitchen --cov-append --cov-report=
+	@$(BIN)/coverage report --skip-covered --sort=cover | head -n 12
+	@echo "Coverage of kitchen/ over both runs: $$($(BIN)/coverage report --format=total)%"
+
+## The fast layer (units and the search engine, under a minute): what pre-commit runs.
+test-fast: install-dev
+	$(BIN)/python -m pytest -q -x -p no:cacheprovider tests/unit tests/search
 
 test-sqlite: install-dev
 	$(BIN)/python -m pytest -q
@@ -74,6 +81,8 @@ test-postgres: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pre-commit validate-config .pre-commit-config.yaml
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -220,8 +220,11 @@ ALL_STATUSES = frozenset(s.value for s in ItemStatus)
 def search_scope(user: User) -> tuple[set[str] | None, tuple[int, set[str]] | None]:
     """What a user may find in search: (statuses visible to all, (own organisation, statuses)).
 
-    The same rule as `can_see`, in the search engine's terms: None means no restriction.
+    The same rule as `can_see`, in the search engine's terms: None means no restriction (an
+    account that cannot sign in finds nothing, as `can_see` and `visible_items` say).
     """
+    if not user.is_authenticated:
+        return set(), None
     if user.role in SEES_EVERYTHING:
         return None, None
     public = {ItemStatus.APPROVED.value}
