@@ -11,7 +11,7 @@ from kitchen.blueprints.guards import requires
 from kitchen.forms.reports import HandoffForm, UseForm
 from kitchen.inputs import page_number, record_id
 from kitchen.models import ItemKind, ItemStatus
-from kitchen.services import access, accounts, campaigns, item_page, items, uses
+from kitchen.services import items, pages, uses
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
 from kitchen.services.items import ItemFilter
@@ -30,16 +30,13 @@ def index() -> ResponseReturnValue:
         campaign=request.args.get("campaign") or None,
         mine=request.args.get("mine") == "1",
     )
-    page = items.list_items(current_user, flt, page=request.args.get("page", 1, type=page_number))
+    number = request.args.get("page", 1, type=page_number)
     return render_template(
         "items/index.html",
-        page=page,
+        **pages.list_page(current_user, flt, number).context(),
         flt=flt,
-        show_mine=access.has_own_items(current_user),
         statuses=list(ItemStatus),
         kinds=list(ItemKind),
-        orgs=accounts.list_orgs(),
-        campaign_list=campaigns.list_campaigns(),
     )
 
 
@@ -47,7 +44,7 @@ def index() -> ResponseReturnValue:
 @requires(Action.VIEW_ITEM)
 def show(item_id: int) -> ResponseReturnValue:
     """One item: its text, people, credit line, usage terms and campaigns."""
-    page = item_page.item_page(current_user, item_id)
+    page = pages.item_page(current_user, item_id)
     use_form = _use_form() if page.panel.may_record else None
     handoff_form = HandoffForm() if page.panel.may_hand_off else None
     if handoff_form is not None:

@@ -19,7 +19,7 @@ from flask_login import current_user
 from kitchen.blueprints.guards import requires
 from kitchen.forms.submit import usage_choices
 from kitchen.inputs import page_number, record_id, safe_target
-from kitchen.services import access, campaigns, items, library, selections
+from kitchen.services import items, pages, selections
 from kitchen.services.access import Action
 from kitchen.services.errors import TermsNotAccepted
 
@@ -32,25 +32,13 @@ def search() -> ResponseReturnValue:
     """Search box, facets with counts, chips, sort, pages; featured and latest when empty."""
     args = request.args
     text = args.get("q", "").strip()
-    filters = library.filters_from(args)
-    results = library.search(
-        current_user,
-        text,
-        filters=filters,
-        sort=args.get("sort", "relevance"),
-        page=args.get("page", 1, type=page_number),
-    )
-    bulk = access.role_may(current_user, Action.CURATE_ITEM)  # curators correct from here too
+    page = pages.search_page(current_user, text, args, args.get("page", 1, type=page_number))
     return render_template(
         "library/search.html",
-        results=results,
+        **page.context(),
         text=text,
         args=args,
-        show_status=access.sees_every_state(current_user),
-        may_bulk_edit=bulk,
-        campaign_list=campaigns.list_campaigns() if bulk else [],
-        usage_options=usage_choices() if bulk else [],
-        featured=items.featured_cards(6) if not text and not filters else [],
+        usage_options=usage_choices() if page.may_bulk_edit else [],
     )
 
 

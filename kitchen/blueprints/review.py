@@ -11,16 +11,14 @@ from flask_login import current_user
 
 from kitchen.blueprints.guards import flash_bulk, form_errors, requires
 from kitchen.forms.review import ReviewForm
-from kitchen.forms.submit import RevisionForm, usage_choices
+from kitchen.forms.submit import usage_choices
 from kitchen.forms.submit import values as form_values
 from kitchen.inputs import record_id, record_ids, safe_target
 from kitchen.models import ItemKind
 from kitchen.services import (
-    accounts,
-    campaigns,
     curation,
-    item_page,
     items,
+    pages,
     revisions,
     rights,
     workflow,
@@ -41,18 +39,12 @@ def queue() -> ResponseReturnValue:
         campaign=request.args.get("campaign") or None,
         claimed=request.args.get("claimed") or None,
     )
-    waiting = curation.queue(current_user, flt)
     return render_template(
         "review/queue.html",
-        items=waiting,
+        **pages.queue_page(current_user, flt).context(),
         flt=flt,
-        counts=curation.queue_counts(current_user),
-        duplicates=curation.items_with_duplicates([i.id for i in waiting]),
         kinds=list(ItemKind),
-        orgs=accounts.list_orgs(),
-        campaign_list=campaigns.list_campaigns(),
         usage_options=usage_choices(),
-        revision_count=revisions.pending_count(),
     )
 
 
@@ -60,10 +52,10 @@ def queue() -> ResponseReturnValue:
 @requires(Action.REVIEW)
 def revision_list() -> ResponseReturnValue:
     """Changes organisations propose to their approved items, each with old and new words."""
-    form = RevisionForm()
-    labels = {name: str(getattr(form, name).label.text) for name in revisions.FIELDS}
     return render_template(
-        "review/revisions.html", proposals=revisions.pending(current_user), field_labels=labels
+        "review/revisions.html",
+        proposals=revisions.pending(current_user),
+        field_labels=revisions.field_labels(),
     )
 
 
@@ -99,16 +91,15 @@ def _corrections(form: ReviewForm) -> curation.Corrections:
 @requires(Action.REVIEW)
 def item(item_id: int) -> ResponseReturnValue:
     """Preview every file, correct the metadata, tag campaigns, feature, and decide."""
-    target = items.get_item(current_user, item_id, Action.REVIEW)
+    target = pages.reviewed(current_user, item_id)
     form = ReviewForm(obj=target)
-    form.fill_choices([(c.slug, c.name) for c in campaigns.list_campaigns()])
+    form.fill_choices(pages.review_choices())
     if request.method == "GET":
         form.campaigns.data = [c.slug for c in target.campaigns]
         form.comment.data = ""
     status = 200
     if form.validate_on_submit():
-        decision = request.form.get("decision", "")
-        move = workflow.DECISIONS.get(decision)
+        move = curation.decision(request.form.get("decision", ""))
         try:
             changes = curation.review(
                 current_user, target, _corrections(form), move, form.comment.data or ""
@@ -130,7 +121,7 @@ def item(item_id: int) -> ResponseReturnValue:
             return redirect(url_for("review.item", item_id=target.id))
     elif request.method == "POST":
         status = 400
-    page = item_page.review_page(current_user, target)
+    page = pages.review_page(current_user, target)
     return render_template("review/item.html", **page.context(), form=form), status
 
 

@@ -22,10 +22,8 @@ from kitchen.inputs import page_number, record_ids
 from kitchen.models import Item, ItemKind, ItemStatus
 from kitchen.services import (
     batches,
-    campaigns,
-    item_page,
     items,
-    reviews,
+    pages,
     revisions,
     submission,
     uploads,
@@ -35,13 +33,6 @@ from kitchen.services.errors import Conflict, DomainError
 from kitchen.services.items import ItemFilter
 
 bp = Blueprint("submit", __name__, url_prefix="/submit")
-
-
-def _campaign_choices(item: Item | None = None) -> list[tuple[str, str]]:
-    """Open campaigns, plus any the item already carries (so editing keeps them visible)."""
-    chosen = {c.slug: c.name for c in item.campaigns} if item else {}
-    open_ones = {c.slug: c.name for c in campaigns.list_campaigns(open_only=True)}
-    return list({**open_ones, **chosen}.items())
 
 
 def _data(form: ItemForm, kind: str) -> submission.ItemData:
@@ -56,16 +47,13 @@ def index() -> ResponseReturnValue:
     flt = ItemFilter(
         status=request.args.get("status") or None, kind=request.args.get("kind") or None, mine=True
     )
-    page = items.list_items(current_user, flt, page=request.args.get("page", 1, type=page_number))
+    number = request.args.get("page", 1, type=page_number)
     return render_template(
         "submit/index.html",
-        page=page,
+        **pages.desk_page(current_user, flt, number).context(),
         flt=flt,
         kinds=list(ItemKind),
         statuses=list(ItemStatus),
-        comments=reviews.latest_comments([i.id for i in page.items]),
-        editable=items.editable_ids(current_user, page.items),
-        counts=items.status_counts(current_user, ItemFilter(mine=True)),
     )
 
 
@@ -76,7 +64,7 @@ def new(kind: str) -> ResponseReturnValue:
     if kind not in ItemKind.__members__.values():
         abort(404)
     form = ItemForm()
-    form.fill_choices(_campaign_choices())
+    form.fill_choices(submission.campaign_choices())
     if request.method == "GET":
         form.credit_line.data, form.usage_terms.data = submission.defaults_for(current_user)
     if form.validate_on_submit():
@@ -153,7 +141,7 @@ def defaults() -> ResponseReturnValue:
 def batch() -> ResponseReturnValue:
     """Photos of one event: the shared metadata typed once, then a drop of photos."""
     form = BatchForm()
-    form.fill_choices(_campaign_choices())
+    form.fill_choices(submission.campaign_choices())
     if request.method == "GET":
         form.credit_line.data, form.usage_terms.data = submission.defaults_for(current_user)
     token = None
@@ -210,12 +198,12 @@ def batch_submit() -> ResponseReturnValue:
 def edit(item_id: int) -> ResponseReturnValue:
     """Edit a draft or an item sent back for changes; manage its files."""
     try:
-        item = item_page.editable(current_user, item_id)
+        item = pages.editable(current_user, item_id)
     except Conflict as exc:
         flash(str(exc.message), "warning")
         return redirect(url_for("items.show", item_id=item_id))
     form = ItemForm(obj=item)
-    form.fill_choices(_campaign_choices(item))
+    form.fill_choices(submission.campaign_choices(item))
     if request.method == "GET":
         form.campaigns.data = [c.slug for c in item.campaigns]
     if form.validate_on_submit():
@@ -229,17 +217,9 @@ def edit(item_id: int) -> ResponseReturnValue:
             flash(_("Your changes were saved."), "success")
             return redirect(url_for("submit.edit", item_id=item.id))
     status = 400 if request.method == "POST" else 200
-    return render_template(
-        "submit/form.html",
-        form=form,
-        kind=item.kind,
-        item=item,
-        missing=submission.missing_for_submission(item),
-        duplicates=uploads.duplicate_counts(current_user, item),
-        accept=uploads.accept_attribute(item.kind),
-        limits_text=uploads.limits_text(item.kind),
-        comments=reviews.history(item),
-    ), status
+    page = pages.edit_page(current_user, item)
+    context = page.context()
+    return render_template("submit/form.html", **context, form=form, kind=item.kind), status
 
 
 def _submit(item: Item) -> ResponseReturnValue:

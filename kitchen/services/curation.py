@@ -48,6 +48,11 @@ def correct(curator: User, item: Item, data: Corrections) -> dict[str, list[obje
     return changes
 
 
+def decision(name: str) -> workflow.Move | None:
+    """The decision a review form names (approve, request_changes …); None: only corrections."""
+    return workflow.DECISIONS.get(name)
+
+
 def review(
     curator: User,
     item: Item,

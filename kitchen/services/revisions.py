@@ -30,6 +30,13 @@ def _stored(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def field_labels() -> dict[str, str]:
+    """What the revised fields are called, in the interface language."""
+    from flask_babel import gettext
+
+    return {f.name: gettext(f.label) for f in SPEC}
+
+
 def require_proposable(user: User, item: Item) -> None:
     """Raise unless the user may propose a revision of this item (404 outside their scope)."""
     authorize(user, Action.VIEW_ITEM, item)

@@ -37,6 +37,14 @@ def clean_fields(data: ItemData) -> dict[str, object]:
     return {"kind": kind, **item_fields.clean_all(spec, data.values, kind)}
 
 
+def campaign_choices(item: Item | None = None) -> list[tuple[str, str]]:
+    """The campaigns a contributor may suggest: the open ones, plus any the item already
+    carries (so editing keeps them visible)."""
+    chosen = {c.slug: c.name for c in item.campaigns} if item else {}
+    open_ones = {c.slug: c.name for c in campaigns.list_campaigns(open_only=True)}
+    return list({**open_ones, **chosen}.items())
+
+
 def suggested_campaigns(user: User, slugs: list[str]) -> list[Campaign]:
     """Contributors may only suggest open campaigns; curators may tag with any."""
     found = campaigns.find_campaigns(slugs)

@@ -1,0 +1,244 @@
+"""What the heavy pages show a user: one call per page, every rule answered here (the views
+parse, call this and the one service that acts, and render; the templates test booleans)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from kitchen.models import Campaign, Item, ItemStatus, Organization, Review, Revision, User
+from kitchen.services import (
+    access,
+    accounts,
+    campaigns,
+    curation,
+    items,
+    library,
+    reviews,
+    revisions,
+    selections,
+    submission,
+    uploads,
+    uses,
+    workflow,
+)
+from kitchen.services.access import Action
+from kitchen.services.errors import Conflict
+
+
+class _Context:
+    """A page's values, handed to its template by name."""
+
+    def context(self) -> dict[str, Any]:
+        """The page's values by name, for the template."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+
+@dataclass
+class ItemPage(_Context):
+    """The item page (`/items/<id>`) for one user."""
+
+    item: Item
+    history: list[Review]
+    duplicates: dict[int, list[int | None]]
+    missing: list[str]
+    panel: uses.Panel
+    pending_revision: Revision | None
+    in_selection: bool
+    may_edit: bool  # edit and submit: a draft (or an item sent back) of the user's organisation
+    may_retract: bool
+    may_delete: bool
+    may_revise: bool
+    may_select: bool  # approved: it may go into the selection (素材篮)
+
+
+def item_page(user: User, item_id: int) -> ItemPage:
+    """The item page, within the user's scope (NotFound outside it). Reading it changes
+    nothing: notifications are read when their list is opened."""
+    item = items.get_item(user, item_id)
+    in_house = access.sees_review_history(user, item)
+    moves = workflow.allowed_moves(user, item)
+    return ItemPage(
+        item=item,
+        history=reviews.history(item) if in_house else [],
+        duplicates=uploads.duplicate_counts(user, item) if in_house else {},
+        missing=submission.missing_for_submission(item) if item.is_editable else [],
+        panel=uses.panel(user, item),
+        pending_revision=revisions.pending_for(item) if in_house else None,
+        in_selection=selections.contains(user, item.id),
+        may_edit=item.is_editable and workflow.Move.SUBMIT in moves,
+        may_retract=workflow.Move.RETRACT in moves,
+        may_delete=access.may_delete_draft(user, item),
+        may_revise=access.may_propose_revision(user, item),
+        may_select=access.may_select(user, item),
+    )
+
+
+@dataclass
+class ReviewPage(_Context):
+    """The curator's review page (`/review/<id>`)."""
+
+    item: Item
+    history: list[Review]
+    duplicates: dict[int, list[int | None]]
+    claim: str | None  # "mine", "other" (another curator has it), "free"; None: not in review
+    moves: list[str]  # the decisions the curator may take now
+
+
+def claim_state(user: User, item: Item) -> str | None:
+    """Who holds a submitted item: the user ("mine"), another curator ("other"), nobody."""
+    if item.status != ItemStatus.SUBMITTED:
+        return None
+    if item.claimed_by_id is None:
+        return "free"
+    return "mine" if item.claimed_by_id == user.id else "other"
+
+
+def reviewed(user: User, item_id: int) -> Item:
+    """An item the user reviews (NotFound outside their scope, Forbidden for other roles)."""
+    return items.get_item(user, item_id, Action.REVIEW)
+
+
+def review_choices() -> list[tuple[str, str]]:
+    """The campaigns a curator tags with: every one."""
+    return [(c.slug, c.name) for c in campaigns.list_campaigns()]
+
+
+def review_page(user: User, item: Item) -> ReviewPage:
+    """The review page of an item the user reviews."""
+    access.authorize(user, Action.REVIEW, item)
+    return ReviewPage(
+        item=item,
+        history=reviews.history(item),
+        duplicates=uploads.duplicate_counts(user, item),
+        claim=claim_state(user, item),
+        moves=[move.value for move in workflow.allowed_moves(user, item)],
+    )
+
+
+@dataclass
+class EditPage(_Context):
+    """The contributor's edit page (`/submit/<id>/edit`) around its form."""
+
+    item: Item
+    missing: list[str]
+    duplicates: dict[int, list[int | None]]
+    accept: str  # the file input's accept attribute
+    limits_text: str
+    comments: list[Review]
+
+
+def edit_page(user: User, item: Item) -> EditPage:
+    """What the edit page shows besides the form."""
+    return EditPage(
+        item=item,
+        missing=submission.missing_for_submission(item),
+        duplicates=uploads.duplicate_counts(user, item),
+        accept=uploads.accept_attribute(item.kind),
+        limits_text=uploads.limits_text(item.kind),
+        comments=reviews.history(item),
+    )
+
+
+def editable(user: User, item_id: int) -> Item:
+    """An item the user edits now (Conflict unless it is a draft or sent back for changes)."""
+    item = items.get_item(user, item_id, Action.EDIT_ITEM)
+    if not item.is_editable:
+        raise Conflict(_l("Only drafts and items sent back for changes can be edited."))
+    return item
+
+
+@dataclass
+class ListPage(_Context):
+    """The item list (`/items/`) with its filter choices."""
+
+    page: items.Page
+    orgs: list[Organization]
+    campaign_list: list[Campaign]
+    show_mine: bool
+
+
+def list_page(user: User, flt: items.ItemFilter, page: int) -> ListPage:
+    """Items the user may see, one page, and what the filters offer."""
+    return ListPage(
+        page=items.list_items(user, flt, page=page),
+        orgs=accounts.list_orgs(),
+        campaign_list=campaigns.list_campaigns(),
+        show_mine=access.has_own_items(user),
+    )
+
+
+@dataclass
+class DeskPage(_Context):
+    """The contributor's desk (`/submit/`): the organisation's items, comments, counts."""
+
+    page: items.Page
+    comments: dict[int, Review]
+    editable: set[int]
+    counts: dict[str, int]
+
+
+def desk_page(user: User, flt: items.ItemFilter, page: int) -> DeskPage:
+    """The organisation's submissions, one page, with the curators' latest comments."""
+    found = items.list_items(user, flt, page=page)
+    return DeskPage(
+        page=found,
+        comments=reviews.latest_comments([i.id for i in found.items]),
+        editable=items.editable_ids(user, found.items),
+        counts=items.status_counts(user, items.ItemFilter(mine=True)),
+    )
+
+
+@dataclass
+class QueuePage(_Context):
+    """The review queue (`/review/`) with its counts, flags and filter choices."""
+
+    items: list[Item]
+    counts: dict[str, dict[str, int]]
+    duplicates: set[int]
+    orgs: list[Organization]
+    campaign_list: list[Campaign]
+    revision_count: int
+
+
+def queue_page(user: User, flt: curation.QueueFilter) -> QueuePage:
+    """Submitted items, oldest first, and what the queue's side shows."""
+    waiting = curation.queue(user, flt)
+    return QueuePage(
+        items=waiting,
+        counts=curation.queue_counts(user),
+        duplicates=curation.items_with_duplicates([i.id for i in waiting]),
+        orgs=accounts.list_orgs(),
+        campaign_list=campaigns.list_campaigns(),
+        revision_count=revisions.pending_count(),
+    )
+
+
+@dataclass
+class SearchPage(_Context):
+    """The library's search page (`/library/`)."""
+
+    results: library.LibraryResults
+    show_status: bool
+    may_bulk_edit: bool  # curators correct from the results too
+    campaign_list: list[Campaign]
+    featured: list[items.Card]
+
+
+def search_page(user: User, text: str, args: Mapping[str, str], page: int) -> SearchPage:
+    """A search with the page's query parameters (facets by their names, sort), and the
+    featured items when nothing is asked yet."""
+    filters = library.filters_from(args)
+    bulk = access.role_may(user, Action.CURATE_ITEM)
+    return SearchPage(
+        results=library.search(
+            user, text, filters=filters, sort=args.get("sort", "relevance"), page=page
+        ),
+        show_status=access.sees_every_state(user),
+        may_bulk_edit=bulk,
+        campaign_list=campaigns.list_campaigns() if bulk else [],
+        featured=items.featured_cards(6) if not text and not filters else [],
+    )
