@@ -14,8 +14,6 @@ from kitchen.services.access import Action
 from kitchen.services.errors import ValidationError
 from kitchen.services.items import ItemFilter
 
-MAX_PER_PAGE = 100
-
 
 @bp.post("/items")
 def create_item() -> ResponseReturnValue:
@@ -35,8 +33,8 @@ def list_items() -> ResponseReturnValue:
         organization_id=payloads.query_int("org"),
         campaign=payloads.query_text("campaign"),
     )
-    page = payloads.query_int("page", 1, maximum=10_000) or 1
-    per_page = payloads.query_int("per_page", 20, maximum=MAX_PER_PAGE) or 20
+    page = payloads.query_int("page", 1, maximum=items.MAX_PAGE) or 1
+    per_page = payloads.query_int("per_page", 20, maximum=items.MAX_PER_PAGE) or 20
     return jsonify(page_json(items.list_items(current_user, flt, page=page, per_page=per_page)))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kitchen.api.openapi_schemas import Schema, enum, ref
 from kitchen.inputs import MAX_ID
 from kitchen.models import ItemKind
+from kitchen.services import items, library
 
 ERRORS = {
     400: (
@@ -53,10 +54,16 @@ PARAMETERS: dict[str, Schema] = {
     "ItemId": _id_param("item_id", "The item's id."),
     "FileId": _id_param("file_id", "The file's id."),
     "UseId": _id_param("use_id", "The recorded use's id."),
-    "Page": _query("page", {"type": "integer", "minimum": 1, "maximum": 10_000}, "Page number."),
-    "SearchPage": _query("page", {"type": "integer", "minimum": 1, "maximum": 500}, "Page number."),
+    "Page": _query(
+        "page", {"type": "integer", "minimum": 1, "maximum": items.MAX_PAGE}, "Page number."
+    ),
+    "SearchPage": _query(
+        "page", {"type": "integer", "minimum": 1, "maximum": library.MAX_PAGE}, "Page number."
+    ),
     "PerPage": _query(
-        "per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Results per page."
+        "per_page",
+        {"type": "integer", "minimum": 1, "maximum": library.MAX_PER_PAGE},
+        "Results per page.",
     ),
     "Kind": _query("kind", enum(ItemKind), "Only items of this kind."),
     "Org": _query("org", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Organisation id."),

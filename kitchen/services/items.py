@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
+from kitchen import search
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, ItemKind, ItemStatus, MediaFile, Organization, User
 from kitchen.services.access import Action, authorize, may_edit_now, visible_items
@@ -64,9 +65,14 @@ def _filtered(user: User, flt: ItemFilter) -> Select[tuple[Item]]:
     return query
 
 
+MAX_PER_PAGE = search.MAX_PER_PAGE  # items a page at the most, as in search
+MAX_PAGE = 10_000  # the deepest page a list reaches
+
+
 def list_items(user: User, flt: ItemFilter, page: int = 1, per_page: int = 20) -> Page:
     """Items the user may see, newest first, one page at a time."""
-    page = max(1, page)
+    page = max(1, min(page, MAX_PAGE))
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
     query = _filtered(user, flt)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(
