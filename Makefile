@@ -65,7 +65,7 @@ run: install
 test: install-dev
 	$(BIN)/python -m pytest -q --cov=kitchen --cov-report=
 	KITCHEN_TEST_DATABASE=postgresql $(BIN)/python -m pytest -q -m "not browser" --cov=kitchen --cov-append --cov-report=
-	@$(BIN)/coverage report --skip-covered --sort=cover | head -n 12
+	@$(BIN)/coverage report --skip-covered --sort=cover | sed -n '1,12p'
 	@echo "Coverage of kitchen/ over both runs: $$($(BIN)/coverage report --format=total)%"
 
 ## The fast layer (units and the search engine, under a minute): what pre-commit runs.
