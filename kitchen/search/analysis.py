@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -63,16 +64,30 @@ DOMAIN_WORDS = _split(
 )
 
 
-@functools.cache
+_segmenter: Any = None
+_segmenter_lock = threading.Lock()
+
+
 def _jieba() -> Any:
     """rjieba's default instance with the domain words, loaded on first use (its dictionary
-    takes ~0.1 s and ~30 MB; a second instance would double that in every process)."""
-    import rjieba
+    takes ~0.1 s and ~30 MB; a second instance would double that in every process).
 
-    segmenter = rjieba._DEFAULT_JIEBA
-    for word in DOMAIN_WORDS:
-        segmenter.add_word(word, None, None)
-    return segmenter
+    One thread teaches it the words while the others wait: `add_word` needs the segmenter to
+    itself, and a thread cutting meanwhile would make it fail ("Already borrowed").
+    """
+    global _segmenter
+    found = _segmenter
+    if found is None:
+        with _segmenter_lock:
+            if _segmenter is None:
+                import rjieba
+
+                segmenter = rjieba._DEFAULT_JIEBA
+                for word in DOMAIN_WORDS:
+                    segmenter.add_word(word, None, None)
+                _segmenter = segmenter
+            found = _segmenter
+    return found
 
 
 # Full-width ASCII (what Chinese input methods type) and the ideographic space fold to ASCII.

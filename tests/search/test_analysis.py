@@ -204,3 +204,30 @@ def test_parse_query_bounds_work():
     assert parse_query(None).clauses == ()
     assert parse_query("😀").unsearchable
     assert not parse_query("").unsearchable
+
+
+def test_the_segmenter_loads_once_while_many_threads_search() -> None:
+    """First use from many threads at once (a gunicorn worker's first requests): one thread
+    teaches rjieba the domain words, the others wait, none fails ("Already borrowed")."""
+    import threading
+
+    from kitchen.search import analysis
+
+    analysis._segmenter = None  # as in a new process
+    start = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def search() -> None:
+        start.wait()
+        try:
+            for _ in range(50):
+                assert "最美科技工作者" in analysis.ranking_words(["最美科技工作者风采"])
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=search) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
