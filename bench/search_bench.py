@@ -379,7 +379,9 @@ def query_ours(folder: Path, queries: list[str]) -> dict[str, tuple[float, float
             query = SearchQuery(
                 text=text,
                 facets=mode == "facets",
-                campaign=CAMPAIGNS[number % len(CAMPAIGNS)] if mode == "campaign" else None,
+                filters={"campaign": CAMPAIGNS[number % len(CAMPAIGNS)]}
+                if mode == "campaign"
+                else {},
             )
             started = time.perf_counter()
             totals.append(backend.search(query).total)

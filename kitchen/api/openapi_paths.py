@@ -6,8 +6,8 @@ from typing import Any
 
 from kitchen.api.openapi_components import errors
 from kitchen.api.openapi_schemas import Schema, enum, ref
+from kitchen.fields import Facet, shown_facets
 from kitchen.models import ItemStatus
-from kitchen.models.fields import Facet, shown_facets
 from kitchen.search import SORTS
 
 READ = (400, 401, 429)  # 400: a control character in the address

@@ -5,7 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from kitchen.models import Channel, ItemKind, ItemStatus, OrgKind, Role, fields
+from kitchen import fields
+from kitchen.models import Channel, ItemKind, ItemStatus, OrgKind, Role
 from kitchen.services import reports, workflow
 
 Schema = dict[str, Any]

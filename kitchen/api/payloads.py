@@ -12,8 +12,9 @@ from typing import Any
 from flask import request
 from flask_babel import lazy_gettext as _l
 
+from kitchen import fields
 from kitchen.inputs import MAX_ID
-from kitchen.models import Item, fields
+from kitchen.models import Item
 from kitchen.services import validation
 from kitchen.services.curation import Corrections, current_corrections
 from kitchen.services.errors import DomainError, ValidationError

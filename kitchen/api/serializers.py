@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from kitchen import fields
+from kitchen.fields import split_list
 from kitchen.links import external_url
-from kitchen.models import Campaign, Item, MediaFile, Organization, User, fields
-from kitchen.models.fields import split_list
+from kitchen.models import Campaign, Item, MediaFile, Organization, User
 from kitchen.services.items import Page
 from kitchen.services.library import CampaignRef
 from kitchen.services.names import OrgRef

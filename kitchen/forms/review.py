@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
+from kitchen import fields
 from kitchen.forms.submit import SpecForm, add_fields
-from kitchen.models import fields
 
 
 class ReviewForm(SpecForm):

@@ -1,6 +1,6 @@
 """The submission form: one form, with the fields each kind needs shown by the template.
 
-Every item field is built from the field spec (kitchen.models.fields): its type, label, help
+Every item field is built from the field spec (kitchen.fields): its type, label, help
 line, maximum length and choices; the services check the values again, with the rules.
 """
 
@@ -24,8 +24,8 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from kitchen.models import fields
-from kitchen.models.fields import FieldType, ItemField, Setter
+from kitchen import fields
+from kitchen.fields import FieldType, ItemField, Setter
 
 
 class CheckboxList(SelectMultipleField):

@@ -9,6 +9,14 @@ from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from kitchen.enums import MEMBER_KINDS as MEMBER_KINDS
+from kitchen.enums import ItemKind as ItemKind
+from kitchen.enums import ItemStatus as ItemStatus
+from kitchen.enums import OrgKind as OrgKind
+from kitchen.enums import Role as Role
+from kitchen.enums import Urgency as Urgency
+from kitchen.enums import UsageTerms as UsageTerms
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -44,66 +52,6 @@ class Base(DeclarativeBase):
     """Declarative base with stable constraint names, so migrations name them the same."""
 
     metadata = MetaData(naming_convention=NAMING)
-
-
-class OrgKind(StrEnum):
-    """The kinds of organisation; the CLI and the API use these words."""
-
-    NATIONAL_SOCIETY = "national_society"
-    PROVINCIAL = "provincial"
-    CITY = "city"
-    CENTRE = "centre"
-    MEDIA = "media"
-
-
-# The organisations that submit and are evaluated: members, not the centre or partner media.
-MEMBER_KINDS = frozenset({OrgKind.NATIONAL_SOCIETY, OrgKind.PROVINCIAL, OrgKind.CITY})
-
-
-class Role(StrEnum):
-    """What a user does in the library."""
-
-    CONTRIBUTOR = "contributor"
-    CURATOR = "curator"
-    JOURNALIST = "journalist"
-    ADMIN = "admin"
-
-
-class ItemKind(StrEnum):
-    """The five kinds of submission."""
-
-    LEAD = "lead"
-    STORY = "story"
-    PHOTO = "photo"
-    VIDEO = "video"
-    PRODUCT = "product"
-
-
-class ItemStatus(StrEnum):
-    """Where an item is in review."""
-
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    CHANGES_REQUESTED = "changes_requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-
-class UsageTerms(StrEnum):
-    """How media may use an item."""
-
-    WITH_CREDIT = "with_credit"
-    EDITORIAL_ONLY = "editorial_only"
-    INTERNAL_ONLY = "internal_only"
-
-
-class Urgency(StrEnum):
-    """How soon a lead needs attention."""
-
-    NORMAL = "normal"
-    SOON = "soon"
-    URGENT = "urgent"
 
 
 def str_enum(enum_cls: type[StrEnum]) -> Enum:

@@ -27,10 +27,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from kitchen.models.fields import FACET_NAMES as FACET_NAMES
-from kitchen.models.fields import searched
+from kitchen.fields import FACET_NAMES as FACET_NAMES
+from kitchen.fields import searched
 
-# The searched fields in the order the index reads them (kitchen.models.fields).
+# The searched fields in the order the index reads them (kitchen.fields).
 TEXT_ORDER = tuple(f.name for f in searched())
 
 SORTS = ("relevance", "newest")  # the first is the default
@@ -41,7 +41,7 @@ MAX_PER_PAGE = 100  # results a page at the most (the page, the API and the engi
 class SearchDocument:
     """The searchable view of one item, built by the app.
 
-    `texts` holds the item's searched fields by name (kitchen.models.fields gives them and
+    `texts` holds the item's searched fields by name (kitchen.fields gives them and
     their ranking weights), in the order they are indexed; they read as attributes too
     (`doc.title`), and can be given as keywords (`SearchDocument(..., title="…")`).
     """
@@ -106,7 +106,7 @@ class SearchDocument:
 class SearchQuery:
     """What a user asked for: text, facet filters, visibility scope, sort and page.
 
-    `filters` maps facet names (kitchen.models.fields.FACETS) to the one value wanted.
+    `filters` maps facet names (kitchen.fields.FACETS) to the one value wanted.
     """
 
     text: str = ""

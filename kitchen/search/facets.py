@@ -14,7 +14,7 @@ import numpy as np
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
-from kitchen.models.fields import FACETS
+from kitchen.fields import FACETS
 from kitchen.search import SearchQuery
 from kitchen.search.schema import MULTI_SEPARATOR
 from kitchen.search.whoosh_adapter import length_bytes, live_mask

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from whoosh import columns, fields, formats
 
-from kitchen.models.fields import FACETS, searched
+from kitchen.fields import FACETS, searched
 from kitchen.search import SearchDocument, document_json, fingerprint
 from kitchen.search.analysis import normalize, word_weights
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kitchen.extensions import db
+from kitchen.fields import ITEM_FIELDS
 from kitchen.labels import label
 from kitchen.models import (
     ApiToken,
@@ -29,7 +30,6 @@ from kitchen.models import (
     UsageTerms,
     User,
 )
-from kitchen.models.fields import ITEM_FIELDS
 
 ACTIONS: dict[str, object] = {
     "item.create": _l("Created an item"),

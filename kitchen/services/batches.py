@@ -15,8 +15,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from kitchen import fields
 from kitchen.extensions import db
-from kitchen.models import Item, ItemKind, ItemStatus, User, fields
+from kitchen.models import Item, ItemKind, ItemStatus, User
 from kitchen.services import curation, submission, uploads
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import ValidationError

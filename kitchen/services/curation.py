@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
+from kitchen import fields
 from kitchen.extensions import db
-from kitchen.models import Campaign, Item, ItemStatus, MediaFile, Organization, User, fields
+from kitchen.models import Campaign, Item, ItemStatus, MediaFile, Organization, User
 from kitchen.services import audit, campaigns, item_fields, workflow
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import DomainError, ValidationError

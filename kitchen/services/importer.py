@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import select
 
 from kitchen.extensions import db
+from kitchen.fields import FieldType
 from kitchen.models import Campaign, Item, ItemStatus, JobKind, Organization, OrgKind, User, utcnow
-from kitchen.models.fields import FieldType
 from kitchen.services import audit, indexing, item_fields, submission, validation, worker
 from kitchen.services.errors import DomainError
 

@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kitchen.extensions import db
+from kitchen.fields import ITEM_FIELDS, ItemField, searched
 from kitchen.models import Item, Job, JobKind
-from kitchen.models.fields import ITEM_FIELDS, ItemField, searched
 from kitchen.search import SearchDocument, SearchService, fingerprint, open_backend
 from kitchen.search.whoosh_adapter import check_whoosh
 from kitchen.services import jobs

@@ -1,4 +1,4 @@
-"""Item field values by the spec (kitchen.models.fields): one check per field type, one way to
+"""Item field values by the spec (kitchen.fields): one check per field type, one way to
 read an item's present values, one value holder for the services' input."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from kitchen.fields import FieldType, ItemField, split_list
 from kitchen.models import Item, ItemKind
-from kitchen.models.fields import FieldType, ItemField, split_list
 from kitchen.services import validation
 from kitchen.services.errors import ValidationError
 

@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, select
 
 from kitchen import search as search_engine
 from kitchen.extensions import db
+from kitchen.fields import FACETS, Facet, FacetNames, shown_facets
 from kitchen.models import Item, ItemKind, ItemStatus, UsageTerms, User
-from kitchen.models.fields import FACETS, Facet, FacetNames, shown_facets
 from kitchen.search import Hit, SearchQuery, SearchResults
 from kitchen.services import indexing, names
 from kitchen.services.access import Action, authorize, can_see_state, hidden_terms, search_scope

@@ -14,8 +14,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from kitchen import fields
 from kitchen.extensions import db
-from kitchen.models import Item, Notification, Revision, User, fields, utcnow
+from kitchen.models import Item, Notification, Revision, User, utcnow
 from kitchen.services import audit, notifications, submission, validation, workflow
 from kitchen.services.access import Action, authorize, may_propose_revision
 from kitchen.services.errors import Conflict, Forbidden, NotFound, ValidationError

@@ -7,8 +7,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
+from kitchen import fields
 from kitchen.extensions import db
-from kitchen.models import Campaign, Item, ItemKind, Role, UsageTerms, User, fields
+from kitchen.models import Campaign, Item, ItemKind, Role, UsageTerms, User
 from kitchen.services import audit, campaigns, item_fields, validation, workflow
 from kitchen.services.access import Action, authorize, may_delete_draft
 from kitchen.services.errors import Conflict, Forbidden, ValidationError

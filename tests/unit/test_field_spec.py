@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from kitchen import fields
 from kitchen.api import openapi_schemas, serializers
+from kitchen.fields import ITEM_FIELDS, FieldType, ItemField, Setter
 from kitchen.forms.review import ReviewForm
 from kitchen.forms.submit import ItemForm, SpecForm, add_fields
-from kitchen.models import ItemKind, fields
-from kitchen.models.fields import ITEM_FIELDS, FieldType, ItemField, Setter
+from kitchen.models import ItemKind
 from kitchen.search import SearchQuery
 from kitchen.search.whoosh_backend import WhooshBackend
 from kitchen.services import indexing, submission

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
-from kitchen.models.base import ItemKind, ItemStatus, Urgency, UsageTerms
+from kitchen.enums import ItemKind, ItemStatus, Urgency, UsageTerms
 
 
 def N_(message: str) -> str:
