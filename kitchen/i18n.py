@@ -22,7 +22,7 @@ def select_locale() -> str:
         return current_user.locale
     chosen = session.get("locale")
     if chosen in languages:
-        return chosen
+        return str(chosen)
     if request.path.startswith("/api/"):  # API clients say what they read; pages default to zh
         best = request.accept_languages.best_match(["zh", "zh-CN", "en"])
         if best:
@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
     from kitchen import labels
 
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the catalogue kept per request
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension's
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         newstyle=True,

@@ -25,6 +25,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from kitchen.services import uploads
+from kitchen.services.media import MediaType
 from kitchen.services.storage import megabytes
 from kitchen.services.validation import NOT_IN_ADDRESS, clean
 
@@ -122,7 +123,7 @@ def _upload_limit() -> int:
 
 # Routes whose body may be larger than a form: each gives its limit in bytes.
 def _photo_limit() -> int:
-    return uploads.limits()[uploads.MediaType.IMAGE] + uploads.FORM_ALLOWANCE
+    return uploads.limits()[MediaType.IMAGE] + uploads.FORM_ALLOWANCE
 
 
 BODY_LIMITS: dict[str, Callable[[], int]] = {

@@ -8,6 +8,7 @@ from flask import Flask, Response, current_app, request, session
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as BaseResponse
 
 from kitchen.extensions import login_manager
 from kitchen.models import User
@@ -87,7 +88,7 @@ def device_client(email: str) -> str | None:
     return f"device:{data.get('n', '')}"[:64]
 
 
-def remember_device(response: Response, user: User) -> None:
+def remember_device(response: BaseResponse, user: User) -> None:
     """Give the browser a device cookie for the account it just signed in to."""
     value = _devices().dumps({"e": user.email, "n": secrets.token_hex(12)})
     response.set_cookie(

@@ -62,10 +62,10 @@ def login() -> ResponseReturnValue:
             login_user(user)
             session[SESSION_KEY] = sessions.start(user)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-            response = redirect(_safe_next(request.args.get("next")))
+            signed_in = redirect(_safe_next(request.args.get("next")))
             if device is None:
-                remember_device(response, user)
-            return response
+                remember_device(signed_in, user)
+            return signed_in
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status

@@ -9,7 +9,7 @@ so a refused file, a failure or a kill -9 leaves no item without its photo.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -74,7 +74,7 @@ def _title(base: str, number: int) -> str:
     return base.strip()[: MAX_TITLE - len(suffix)] + suffix
 
 
-def add_photo(user: User, token: str, number: int, stream: BinaryIO, filename: str | None) -> Item:
+def add_photo(user: User, token: str, number: int, stream: IO[bytes], filename: str | None) -> Item:
     """One photo of the batch: a new photo draft with the shared metadata and this file,
     committed together, or nothing at all."""
     data = _data(user, token)

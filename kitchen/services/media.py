@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import filetype
 from flask_babel import lazy_gettext as _l
@@ -158,7 +158,7 @@ def inspect_file(
 
 def store_upload(
     storage: Storage,
-    stream: BinaryIO,
+    stream: IO[bytes],
     *,
     limits: Mapping[MediaType, int] | None = None,
     allowed: set[MediaType] | None = None,
@@ -183,7 +183,7 @@ def store_upload(
     return stored, inspection
 
 
-def _read_head(stream: BinaryIO) -> bytes:
+def _read_head(stream: IO[bytes]) -> bytes:
     # A network stream may return less than asked for; the sniff needs all it can get.
     head = b""
     while len(head) < SNIFF_BYTES and (chunk := stream.read(SNIFF_BYTES - len(head))):
@@ -246,7 +246,7 @@ def make_renditions(
 class _Replay(io.RawIOBase):
     """A stream whose first bytes were already read for sniffing, put back in front."""
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
         super().__init__()
         self._head = memoryview(head)
         self._rest = rest

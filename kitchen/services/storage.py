@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import IO, BinaryIO, Protocol
 
 from flask_babel import lazy_gettext as _l
 
@@ -42,7 +42,7 @@ class Storage(Protocol):
     """What the rest of the app needs from a file store."""
 
     def save(
-        self, stream: BinaryIO, *, max_bytes: int | None = None, suffix: str = ""
+        self, stream: IO[bytes], *, max_bytes: int | None = None, suffix: str = ""
     ) -> StoredFile:
         """Stream into storage under a new key; TooLarge past max_bytes, InvalidFile if empty."""
         ...
@@ -93,7 +93,7 @@ class LocalStorage:
         self.root = Path(root)
 
     def save(
-        self, stream: BinaryIO, *, max_bytes: int | None = None, suffix: str = ""
+        self, stream: IO[bytes], *, max_bytes: int | None = None, suffix: str = ""
     ) -> StoredFile:
         """Stream `stream` into storage in constant memory and return its key, size and hash."""
         key = new_key(suffix)
@@ -185,7 +185,7 @@ def _entry(key: str, path: Path) -> StoredEntry:
     return StoredEntry(key, path, info.st_size, info.st_mtime)
 
 
-def _copy_limited(source: BinaryIO, target: BinaryIO, max_bytes: int | None) -> tuple[int, str]:
+def _copy_limited(source: IO[bytes], target: IO[bytes], max_bytes: int | None) -> tuple[int, str]:
     """Copy in chunks, hashing as we go; stop and raise TooLarge once past max_bytes."""
     digest = hashlib.sha256()
     size = 0

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -99,7 +99,7 @@ def clean_name(name: str | None) -> str:
 
 
 def add_file(
-    user: User, item: Item, stream: BinaryIO, filename: str | None, caption: str = ""
+    user: User, item: Item, stream: IO[bytes], filename: str | None, caption: str = ""
 ) -> MediaFile:
     """Store and check an upload, make its renditions and attach it; nothing stays on failure."""
     authorize(user, Action.EDIT_ITEM, item)
