@@ -9,10 +9,8 @@ from flask_login import current_user
 from kitchen.blueprints.guards import requires
 from kitchen.inputs import page_number
 from kitchen.links import external_url
-from kitchen.models import ItemStatus
-from kitchen.services import campaigns, feeds, items
+from kitchen.services import campaigns, feeds, pages
 from kitchen.services.access import Action
-from kitchen.services.items import ItemFilter
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
@@ -32,15 +30,9 @@ def index() -> ResponseReturnValue:
 @requires(Action.VIEW_ITEM)
 def show(slug: str) -> ResponseReturnValue:
     """One campaign: its brief and its approved items, newest first."""
-    campaign = campaigns.get_campaign(slug)
-    page = items.list_items(
-        current_user,
-        ItemFilter(status=ItemStatus.APPROVED.value, campaign=slug),
-        page=request.args.get("page", 1, type=page_number),
-    )
-    return render_template(
-        "campaigns/show.html", campaign=campaign, page=page, answers=campaigns.answers(campaign)
-    )
+    number = request.args.get("page", 1, type=page_number)
+    page = pages.campaign_page(current_user, slug, number)
+    return render_template("campaigns/show.html", **page.context())
 
 
 @bp.get("/<slug>/feed.atom")

@@ -14,9 +14,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from kitchen.models import ItemStatus, Role
-from kitchen.services import accounts, health, items, notifications
-from kitchen.services.items import ItemFilter
+from kitchen.services import health, notifications, pages
 
 bp = Blueprint("main", __name__)
 
@@ -43,22 +41,8 @@ def favicon() -> ResponseReturnValue:
 @login_required
 def home() -> ResponseReturnValue:
     """What each role starts its day with."""
-    user = current_user
-    context: dict[str, object] = {"featured": items.latest_approved(6, featured=True)}
-    if user.role == Role.CONTRIBUTOR:
-        context["counts"] = items.status_counts(user, ItemFilter(mine=True))
-        context["recent"] = items.list_items(user, ItemFilter(mine=True), per_page=8).items
-    elif user.role == Role.CURATOR:
-        context["counts"] = items.status_counts(user)
-        context["recent"] = items.list_items(
-            user, ItemFilter(status=ItemStatus.SUBMITTED.value), per_page=8
-        ).items
-    elif user.role == Role.ADMIN:
-        context["counts"] = items.status_counts(user)
-        context["org_count"] = len(accounts.list_orgs())
-        context["user_count"] = len(accounts.list_users())
-    context["latest"] = items.latest_approved(8)
-    return render_template(f"main/home_{user.role.value}.html", **context)
+    template, context = pages.home_page(current_user)
+    return render_template(template, **context)
 
 
 @bp.get("/notifications")

@@ -9,7 +9,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from kitchen.models import Campaign, Item, ItemStatus, Organization, Review, Revision, User
+from kitchen.models import (
+    Campaign,
+    Item,
+    ItemStatus,
+    Organization,
+    Review,
+    Revision,
+    Role,
+    User,
+)
 from kitchen.services import (
     access,
     accounts,
@@ -241,4 +250,42 @@ def search_page(user: User, text: str, args: Mapping[str, str], page: int) -> Se
         may_bulk_edit=bulk,
         campaign_list=campaigns.list_campaigns() if bulk else [],
         featured=items.featured_cards(6) if not text and not filters else [],
+    )
+
+
+def home_page(user: User) -> tuple[str, dict[str, Any]]:
+    """What each role starts its day with: the template's name and its values."""
+    context: dict[str, Any] = {"featured": items.latest_approved(6, featured=True)}
+    if user.role == Role.CONTRIBUTOR:
+        context["counts"] = items.status_counts(user, items.ItemFilter(mine=True))
+        context["recent"] = items.list_items(user, items.ItemFilter(mine=True), per_page=8).items
+    elif user.role == Role.CURATOR:
+        context["counts"] = items.status_counts(user)
+        waiting = items.ItemFilter(status=ItemStatus.SUBMITTED.value)
+        context["recent"] = items.list_items(user, waiting, per_page=8).items
+    elif user.role == Role.ADMIN:
+        context["counts"] = items.status_counts(user)
+        context["org_count"] = len(accounts.list_orgs())
+        context["user_count"] = len(accounts.list_users())
+    context["latest"] = items.latest_approved(8)
+    return f"main/home_{user.role.value}.html", context
+
+
+@dataclass
+class CampaignPage(_Context):
+    """A campaign's page (`/campaigns/<slug>`): its brief, approved items and who answered."""
+
+    campaign: Campaign
+    page: items.Page
+    answers: list[tuple[str, int, int]]
+
+
+def campaign_page(user: User, slug: str, page: int) -> CampaignPage:
+    """A campaign with its approved items, newest first, one page, and the members' answers."""
+    campaign = campaigns.get_campaign(slug)
+    approved = items.ItemFilter(status=ItemStatus.APPROVED.value, campaign=slug)
+    return CampaignPage(
+        campaign=campaign,
+        page=items.list_items(user, approved, page=page),
+        answers=campaigns.answers(campaign),
     )
