@@ -29,7 +29,7 @@ from kitchen.services import (
     uploads,
 )
 from kitchen.services.access import Action
-from kitchen.services.errors import Conflict, DomainError
+from kitchen.services.errors import DomainError, ValidationError
 from kitchen.services.items import ItemFilter
 
 bp = Blueprint("submit", __name__, url_prefix="/submit")
@@ -199,7 +199,7 @@ def edit(item_id: int) -> ResponseReturnValue:
     """Edit a draft or an item sent back for changes; manage its files."""
     try:
         item = pages.editable(current_user, item_id)
-    except Conflict as exc:
+    except ValidationError as exc:
         flash(str(exc.message), "warning")
         return redirect(url_for("items.show", item_id=item_id))
     form = ItemForm(obj=item)

@@ -92,8 +92,6 @@ class SearchDocument:
         texts = self.__dict__.get("texts", {})
         if name in texts:
             return str(texts[name])
-        if name in ("title", "summary", "body"):  # what every result shows, if only empty
-            return ""
         raise AttributeError(name)
 
     @property

@@ -89,14 +89,14 @@ def _hits(
     hits = []
     for score, _recency, _id, docnum in page:
         document = document_from_json(searcher.stored_fields(docnum)["source"])
-        body, summary = document.body, document.summary
+        body, summary = document.texts.get("body", ""), document.texts.get("summary", "")
         # The passage around the first match; with nothing to match, the summary.
         texts = [body, summary] if pattern is not None else [summary, body]
         hits.append(
             Hit(
                 id=document.id,
                 score=round(score, 4),
-                title_html=mark(document.title, pattern),
+                title_html=mark(document.texts.get("title", ""), pattern),
                 snippet_html=snippet(texts, pattern),
                 document=document,
             )

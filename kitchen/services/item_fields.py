@@ -86,8 +86,7 @@ def clean(field: ItemField, value: Any, kind: ItemKind) -> Any:
         if not value and not required and field.default is not None:
             value = field.default
         return validation.choice(value, field.choices, field.name)
-    # FieldType.CAMPAIGNS: slugs, each once (the services look them up)
-    return list(dict.fromkeys(str(slug).strip() for slug in value or [] if str(slug).strip()))
+    return list(value or [])  # campaign slugs: the services look them up (find_campaigns)
 
 
 def clean_all(spec: Iterable[ItemField], values: dict[str, Any], kind: ItemKind) -> dict[str, Any]:

@@ -88,7 +88,7 @@ def _query(
 ) -> SearchQuery:
     """The engine query for this user: their filters inside their scope."""
     statuses, own = search_scope(user)
-    offered = {f.name for f in shown_facets(staff=statuses is None)}
+    offered = {f.name for f in offered_facets(user)}
     return SearchQuery(
         text=(text or "")[:500],
         filters={
@@ -160,7 +160,7 @@ def _row(hit: Hit, state: State, labels: names.Names) -> LibraryHit:
     status, org_id, _terms = state
     return LibraryHit(
         id=hit.id,
-        title=doc.title,
+        title=doc.texts.get("title", ""),
         title_html=hit.title_html,
         snippet_html=hit.snippet_html,
         kind=ItemKind(doc.kind),

@@ -75,13 +75,11 @@ def open_list(user: User) -> list[Notification]:
     return notes
 
 
-def mark_read(user: User, item_id: int | None = None) -> None:
-    """Mark the user's notifications read (all, or those about one item)."""
+def mark_read(user: User) -> None:
+    """Mark all the user's notifications read."""
     query = update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)
     )
-    if item_id is not None:
-        query = query.where(Notification.item_id == item_id)
     db.session.execute(query.values(read_at=utcnow()))
     db.session.commit()
 

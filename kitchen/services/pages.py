@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from kitchen.models import (
     Campaign,
     Item,
@@ -35,7 +33,6 @@ from kitchen.services import (
     workflow,
 )
 from kitchen.services.access import Action
-from kitchen.services.errors import Conflict
 
 
 class _Context:
@@ -78,7 +75,7 @@ def item_page(user: User, item_id: int) -> ItemPage:
         panel=uses.panel(user, item),
         pending_revision=revisions.pending_for(item) if in_house else None,
         in_selection=selections.contains(user, item.id),
-        may_edit=item.is_editable and workflow.Move.SUBMIT in moves,
+        may_edit=access.may_edit_now(user, item),
         may_retract=workflow.Move.RETRACT in moves,
         may_delete=access.may_delete_draft(user, item),
         may_revise=access.may_propose_revision(user, item),
@@ -153,10 +150,9 @@ def edit_page(user: User, item: Item) -> EditPage:
 
 
 def editable(user: User, item_id: int) -> Item:
-    """An item the user edits now (Conflict unless it is a draft or sent back for changes)."""
+    """An item the user edits now (ValidationError unless it is a draft or sent back)."""
     item = items.get_item(user, item_id, Action.EDIT_ITEM)
-    if not item.is_editable:
-        raise Conflict(_l("Only drafts and items sent back for changes can be edited."))
+    submission.require_editable(item)
     return item
 
 

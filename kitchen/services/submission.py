@@ -144,11 +144,17 @@ def delete_draft(user: User, item: Item) -> None:
         storage().delete(key)
 
 
+def require_editable(item: Item) -> None:
+    """Raise unless the item is a draft or sent back for changes: what its organisation edits
+    (fields and files)."""
+    if not item.is_editable:
+        raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
+
+
 def update_item(user: User, item: Item, data: ItemData) -> Item:
     """Change a draft or an item sent back for changes; the kind stays as it was."""
     authorize(user, Action.EDIT_ITEM, item)
-    if not item.is_editable:
-        raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
+    require_editable(item)
     data.kind = item.kind.value
     values = clean_fields(data)
     if (values["rights_until"], values["consent_until"]) != (item.rights_until, item.consent_until):

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from kitchen.extensions import db
 from kitchen.links import external_url
 from kitchen.models import Item, ItemKind, JobKind, MediaFile, UsageTerms, User
-from kitchen.services import audit, embedding, filenames, jobs, stamping
+from kitchen.services import audit, embedding, filenames, jobs, stamping, submission
 from kitchen.services.access import (
     Action,
     authorize,
@@ -103,8 +103,7 @@ def add_file(
 ) -> MediaFile:
     """Store and check an upload, make its renditions and attach it; nothing stays on failure."""
     authorize(user, Action.EDIT_ITEM, item)
-    if not item.is_editable:
-        raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
+    submission.require_editable(item)
     if len(item.files) >= MAX_FILES_PER_ITEM:
         raise ValidationError(_l("An item can have at most %(n)d files.", n=MAX_FILES_PER_ITEM))
     store = storage()
@@ -223,8 +222,7 @@ def remove_file(user: User, media: MediaFile) -> None:
     """Detach and delete a file of an editable item."""
     item = media.item
     authorize(user, Action.EDIT_ITEM, item)
-    if not item.is_editable:
-        raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
+    submission.require_editable(item)
     keys = stored_keys(media)
     audit.record(
         user, "file.remove", "item", item.id, {"file_id": media.id, "name": media.original_name}
@@ -243,8 +241,7 @@ def stored_keys(media: MediaFile) -> list[str]:
 def set_caption(user: User, media: MediaFile, caption: str) -> None:
     """Change a file's caption while its item can still be edited."""
     authorize(user, Action.EDIT_ITEM, media.item)
-    if not media.item.is_editable:
-        raise ValidationError(_l("Only drafts and items sent back for changes can be edited."))
+    submission.require_editable(media.item)
     if len(caption) > 2000:
         raise ValidationError(_l("At most %(n)d characters are allowed.", n=2000), field="caption")
     media.caption = caption.strip()
