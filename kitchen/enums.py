@@ -65,3 +65,32 @@ class Urgency(StrEnum):
     NORMAL = "normal"
     SOON = "soon"
     URGENT = "urgent"
+
+
+class Discipline(StrEnum):
+    """学科领域: the controlled list of fields a person works in (free keywords go beside)."""
+
+    MATHEMATICS = "mathematics"
+    PHYSICS = "physics"
+    CHEMISTRY = "chemistry"
+    ASTRONOMY = "astronomy"
+    EARTH = "earth"
+    METEOROLOGY = "meteorology"
+    LIFE = "life"
+    MEDICINE = "medicine"
+    AGRICULTURE = "agriculture"
+    INFORMATION = "information"
+    ENGINEERING = "engineering"
+    MATERIALS = "materials"
+    ENERGY = "energy"
+    ENVIRONMENT = "environment"
+    AEROSPACE = "aerospace"
+    POPULARIZATION = "popularization"
+
+
+class RequestStatus(StrEnum):
+    """An introduction to an expert, asked by a journalist: open, then forwarded or declined."""
+
+    OPEN = "open"
+    FORWARDED = "forwarded"
+    DECLINED = "declined"

@@ -37,6 +37,7 @@ class FieldType(Enum):
     FLAG = "flag"  # yes or no
     CHOICE = "choice"  # one value of an enum
     CAMPAIGNS = "campaigns"  # campaign slugs (the item's campaign tags)
+    PERSONS = "persons"  # ids of person records (kitchen.models.person), linked to the item
 
 
 class Setter(Enum):
@@ -49,6 +50,8 @@ class Setter(Enum):
 
 
 ALL_KINDS = frozenset(ItemKind)
+# Fields that are links to other records, not the item's own columns.
+RELATIONS = frozenset({FieldType.CAMPAIGNS, FieldType.PERSONS})
 # Entries of a list field may be typed with these between them (Chinese or Latin).
 LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
 
@@ -84,7 +87,7 @@ class ItemField:
         """The value of an unfilled field."""
         if self.default is not None:
             return self.default
-        if self.type is FieldType.CAMPAIGNS:
+        if self.type in RELATIONS:
             return []
         if self.type is FieldType.FLAG:
             return False
@@ -133,6 +136,16 @@ ITEM_FIELDS: tuple[ItemField, ...] = (
         joiner="、",
         description=N_("Names and titles, e.g. 陈立新（中国科学院院士）."),
         api_description="Names of the people shown or quoted.",
+    ),
+    ItemField(
+        "persons",
+        FieldType.PERSONS,
+        N_("People in the directory"),
+        set_by=frozenset({Setter.SUBMIT, Setter.CORRECT}),
+        search_weight=3,
+        api_name="person_ids",
+        description=N_("Type a name to find a recorded person, or propose one not recorded yet."),
+        api_description="Ids of the recorded people the item features (GET /people).",
     ),
     ItemField(
         "keywords",

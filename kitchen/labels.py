@@ -8,6 +8,7 @@ from urllib.parse import quote_plus, urlencode
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
+from kitchen.enums import Discipline, RequestStatus
 from kitchen.models import (
     Channel,
     ItemKind,
@@ -56,6 +57,25 @@ LABELS: dict[object, object] = {
     Channel.WEBSITE: _l("Website"),
     Channel.NEW_MEDIA: _l("New-media account"),
     Channel.OTHER: _l("Other"),
+    Discipline.MATHEMATICS: _l("Mathematics"),
+    Discipline.PHYSICS: _l("Physics"),
+    Discipline.CHEMISTRY: _l("Chemistry"),
+    Discipline.ASTRONOMY: _l("Astronomy"),
+    Discipline.EARTH: _l("Earth sciences"),
+    Discipline.METEOROLOGY: _l("Meteorology"),
+    Discipline.LIFE: _l("Life sciences"),
+    Discipline.MEDICINE: _l("Medicine and health"),
+    Discipline.AGRICULTURE: _l("Agriculture"),
+    Discipline.INFORMATION: _l("Information technology"),
+    Discipline.ENGINEERING: _l("Engineering"),
+    Discipline.MATERIALS: _l("Materials"),
+    Discipline.ENERGY: _l("Energy"),
+    Discipline.ENVIRONMENT: _l("Environment"),
+    Discipline.AEROSPACE: _l("Aerospace"),
+    Discipline.POPULARIZATION: _l("Science popularisation"),
+    RequestStatus.OPEN: _l("Waiting for the centre"),
+    RequestStatus.FORWARDED: _l("Contact forwarded"),
+    RequestStatus.DECLINED: _l("Declined"),
 }
 
 STATUS_COLOURS = {
@@ -140,6 +160,9 @@ NOTE_HEADLINES: dict[str, object] = {
     "handoff": _l("Handed to your outlet by the centre"),
     "revision_accepted": _l("Your proposed changes were accepted"),
     "revision_declined": _l("Your proposed changes were declined"),
+    "expert_request": _l("A journalist asks for an expert"),
+    "expert_forwarded": _l("The centre answered your request for an expert"),
+    "expert_declined": _l("The centre could not arrange an introduction"),
 }
 
 

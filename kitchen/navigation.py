@@ -14,6 +14,7 @@ MENUS: dict[Role, list[tuple[str, object]]] = {
         ("submit.index", _l("Our submissions")),
         ("library.search", _l("Library")),
         ("campaigns.index", _l("Campaigns")),
+        ("people.index", _l("People")),
         ("reports.index", _l("Our report")),
     ],
     Role.CURATOR: [
@@ -23,6 +24,8 @@ MENUS: dict[Role, list[tuple[str, object]]] = {
         ("library.search", _l("Library")),
         ("items.index", _l("Items")),
         ("campaigns.index", _l("Campaigns")),
+        ("people.index", _l("People")),
+        ("people.requests", _l("Expert requests")),
         ("admin.campaign_list", _l("Manage campaigns")),
         ("reports.index", _l("Reports")),
     ],
@@ -30,6 +33,8 @@ MENUS: dict[Role, list[tuple[str, object]]] = {
         ("main.home", _l("Home")),
         ("library.search", _l("Library")),
         ("campaigns.index", _l("Campaigns")),
+        ("people.index", _l("People")),
+        ("people.experts_index", _l("Experts")),
         ("library.selection", _l("My selection")),
     ],
     Role.ADMIN: [
@@ -76,3 +81,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["nav_links"] = nav_links
     app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.globals["selection_count"] = selection_count
+    from kitchen.services.notifications import note_url
+
+    app.jinja_env.globals["note_url"] = note_url
+    from kitchen.services.people import named
+
+    app.jinja_env.globals["people_named"] = named

@@ -18,6 +18,7 @@ from kitchen.models import (
     ItemStatus,
     Organization,
     OrgKind,
+    Person,
     Role,
     User,
     utcnow,
@@ -77,6 +78,17 @@ def make_campaign(**overrides: Any) -> Campaign:
     db.session.add(campaign)
     db.session.commit()
     return campaign
+
+
+def make_person(**overrides: Any) -> Person:
+    """A confirmed person of the directory who agreed to be featured."""
+    n = next(_counter)
+    values: dict[str, Any] = {"name": f"测试人{n}", "consent_featured": True}
+    values.update(overrides)
+    person = Person(**values)
+    db.session.add(person)
+    db.session.commit()
+    return person
 
 
 def make_item(submitter: User | None = None, **overrides: Any) -> Item:

@@ -14,6 +14,15 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 # The view modules attach their routes to `bp` when imported.
-from kitchen.api import account, auth, files, items, openapi, reports, search  # noqa: E402
+from kitchen.api import (  # noqa: E402
+    account,
+    auth,
+    files,
+    items,
+    openapi,
+    people,
+    reports,
+    search,
+)
 
-__all__ = ["account", "auth", "bp", "files", "items", "openapi", "reports", "search"]
+__all__ = ["account", "auth", "bp", "files", "items", "openapi", "people", "reports", "search"]

@@ -34,7 +34,9 @@ def document(server_url: str) -> dict[str, Any]:
         "info": {"title": "Central Kitchen API", "version": "1.0.0", "description": DESCRIPTION},
         "servers": [{"url": server_url}],
         "security": [{"bearerAuth": []}],
-        "tags": [{"name": name} for name in ("account", "items", "files", "search", "reports")],
+        "tags": [
+            {"name": name} for name in ("account", "items", "files", "search", "people", "reports")
+        ],
         "paths": paths(),
         "components": {
             "securitySchemes": {

@@ -6,6 +6,7 @@ from typing import Any
 
 from kitchen.api.openapi_components import errors
 from kitchen.api.openapi_schemas import Schema, enum, ref
+from kitchen.enums import Discipline
 from kitchen.fields import Facet, shown_facets
 from kitchen.models import ItemStatus
 from kitchen.search import SORTS
@@ -333,9 +334,59 @@ def _report_paths() -> dict[str, Any]:
     }
 
 
+def _people_paths() -> dict[str, Any]:
+    """科技人物 and the expert directory."""
+    filters = [
+        query("q", {"type": "string", "maxLength": 80}, "Name, other name or pinyin initials."),
+        query("field", enum(Discipline), "Only people in this field."),
+        query("honour", {"type": "string", "maxLength": 80}, "Only people with this honour."),
+        query("region", {"type": "string", "maxLength": 40}, "Only people of this region."),
+        *params("SearchPage"),
+    ]
+    listing = answer(200, "One page of people, by name.", ref("PersonList")) | errors(*READ)
+    return {
+        "/people": {
+            "get": operation(
+                "listPeople",
+                "People the caller may see (media accounts: those who agreed to be featured)",
+                "people",
+                listing,
+                parameters=filters,
+            )
+        },
+        "/experts": {
+            "get": operation(
+                "listExperts",
+                "Experts who agreed to be contacted by the media, through the centre",
+                "people",
+                listing,
+                parameters=filters,
+            )
+        },
+        "/people/{person_id}": {
+            "get": operation(
+                "getPerson",
+                "One person and the approved material featuring them",
+                "people",
+                answer(200, "The person.", ref("PersonDetail")) | errors(*READ, 404),
+                parameters=[
+                    {
+                        "name": "person_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 1},
+                    },
+                    *params("SearchPage"),
+                ],
+            )
+        },
+    }
+
+
 def paths() -> dict[str, Any]:
     """Every path of the API."""
     return {
+        **_people_paths(),
         **_account_paths(),
         **_item_paths(),
         **_workflow_paths(),

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from kitchen import fields
+from kitchen.enums import Discipline
 from kitchen.models import Channel, ItemKind, ItemStatus, OrgKind, Role
 from kitchen.services import reports, workflow
 
@@ -51,6 +52,8 @@ def field_input(field: fields.ItemField) -> Schema:
     schema: Schema
     if field.type in (fields.FieldType.LIST, fields.FieldType.CAMPAIGNS):
         schema = dict(TEXTS)
+    elif field.type is fields.FieldType.PERSONS:
+        schema = {"type": "array", "items": {"type": "integer", "minimum": 1}}
     elif field.type is fields.FieldType.DATE:
         schema = dict(DAY)
     elif field.type is fields.FieldType.FLAG:
@@ -77,6 +80,8 @@ def field_output(field: fields.ItemField) -> Schema:
         return TEXTS
     if field.type is fields.FieldType.CAMPAIGNS:
         return {"type": "array", "items": ref("CampaignRef")}
+    if field.type is fields.FieldType.PERSONS:
+        return {"type": "array", "items": INT}
     if field.type is fields.FieldType.DATE:
         return DAY
     if field.type is fields.FieldType.FLAG:
@@ -167,6 +172,11 @@ ITEM_SUMMARY = obj(
         "summary": TEXT,
         "organization": ref("Organization"),
         "campaigns": {"type": "array", "items": ref("CampaignRef")},
+        "persons": {
+            "type": "array",
+            "items": ref("PersonRef"),
+            "description": "The recorded people the item features (GET /people/{id}).",
+        },
         "featured": BOOL,
         "updated_at": TIME,
         "thumb_url": nullable(URL),
@@ -188,6 +198,58 @@ ITEM_DETAIL = obj(
     }
 )
 ITEM: Schema = {"allOf": [ref("ItemSummary"), ITEM_DETAIL]}
+PERSON_REF = obj({"id": INT, "name": TEXT, "url": URL})
+PERSON = obj(
+    {
+        "id": INT,
+        "name": TEXT,
+        "url": URL,
+        "other_names": TEXTS,
+        "title": TEXT,
+        "affiliation": TEXT,
+        "fields": {"type": "array", "items": enum(Discipline)},
+        "keywords": TEXTS,
+        "honours": TEXTS,
+        "region": TEXT,
+        "bio": TEXT,
+        "expert": {**BOOL, "description": "In the expert directory (agreed to media contact)."},
+        "page_url": URL,
+        "contact": {**TEXT, "description": "Centre staff only."},
+        "consent_featured": {**BOOL, "description": "Centre staff only."},
+        "consent_until": {**DAY, "description": "Centre staff only."},
+        "confirmed": {**BOOL, "description": "Centre staff only."},
+    },
+    required=[
+        "id",
+        "name",
+        "url",
+        "other_names",
+        "title",
+        "affiliation",
+        "fields",
+        "keywords",
+        "honours",
+        "region",
+        "bio",
+        "expert",
+        "page_url",
+    ],
+)
+PERSON_DETAIL: Schema = {
+    "allOf": [
+        ref("Person"),
+        obj(
+            {
+                "items": {
+                    "type": "array",
+                    "items": ref("ItemSummary"),
+                    "description": "Approved items featuring the person, photos first.",
+                },
+                "item_total": INT,
+            }
+        ),
+    ]
+}
 
 NUMBER: Schema = {"type": "number"}
 REPORT_VALUES: dict[str, Schema] = {
@@ -264,6 +326,17 @@ SCHEMAS: dict[str, Schema] = {
     "Renditions": RENDITIONS,
     "File": FILE,
     "UploadedFile": UPLOADED_FILE,
+    "PersonRef": PERSON_REF,
+    "Person": PERSON,
+    "PersonDetail": PERSON_DETAIL,
+    "PersonList": obj(
+        {
+            "total": INT,
+            "page": INT,
+            "pages": INT,
+            "results": {"type": "array", "items": ref("Person")},
+        }
+    ),
     "ItemSummary": ITEM_SUMMARY,
     "Item": ITEM,
     "ItemPage": obj(

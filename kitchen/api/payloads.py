@@ -55,6 +55,16 @@ def texts(data: dict[str, Any], field: str) -> list[str]:
     return [validation.clean(v).strip() for v in value if v.strip()]
 
 
+def ids(data: dict[str, Any], field: str) -> list[int]:
+    """A list-of-ids field."""
+    value = data[field]
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        raise ValidationError(_l("Please give a list of ids."), field=field)
+    return list(value)
+
+
 def flag(data: dict[str, Any], field: str) -> bool:
     """A boolean field."""
     value = data[field]
@@ -88,6 +98,8 @@ def field_values(data: dict[str, Any], spec: tuple[fields.ItemField, ...]) -> di
             values[f.name] = f.joiner.join(texts(data, name))
         elif f.type is fields.FieldType.CAMPAIGNS:
             values[f.name] = texts(data, name)
+        elif f.type is fields.FieldType.PERSONS:
+            values[f.name] = ids(data, name)
         elif f.type is fields.FieldType.DATE:
             values[f.name] = day(data, name)
         elif f.type is fields.FieldType.FLAG:

@@ -8,10 +8,11 @@ from typing import Any
 from kitchen import fields
 from kitchen.fields import split_list
 from kitchen.links import external_url
-from kitchen.models import Campaign, Item, MediaFile, Organization, User
+from kitchen.models import Campaign, Item, MediaFile, Organization, Person, User
 from kitchen.services.items import Page
 from kitchen.services.library import CampaignRef
 from kitchen.services.names import OrgRef
+from kitchen.services.people import disciplines_of
 
 RENDITION_KEYS = {"web": "web_key", "thumb": "thumb_key", "poster": "poster_key"}
 
@@ -62,6 +63,40 @@ def campaign_ref(campaign: Campaign | CampaignRef) -> dict[str, str]:
     return {"slug": campaign.slug, "name": campaign.name}
 
 
+def directory_ref(person: Person) -> dict[str, object]:
+    """A person named on an item."""
+    return {
+        "id": person.id,
+        "name": person.name,
+        "url": external_url("api.get_person", person_id=person.id),
+    }
+
+
+def person_json(person: Person, with_contact: bool) -> dict[str, object]:
+    """A person's record; the contact details and consent only for the centre."""
+    found: dict[str, object] = {
+        **directory_ref(person),
+        "other_names": split_list(person.other_names),
+        "title": person.title,
+        "affiliation": person.affiliation,
+        "fields": [d.value for d in disciplines_of(person)],
+        "keywords": split_list(person.keywords),
+        "honours": split_list(person.honours),
+        "region": person.region,
+        "bio": person.bio,
+        "expert": person.is_expert and person.media_contact_ok,
+        "page_url": external_url("people.show", person_id=person.id),
+    }
+    if with_contact:
+        found.update(
+            contact=person.contact,
+            consent_featured=person.consent_featured,
+            consent_until=when(person.consent_until),
+            confirmed=person.confirmed,
+        )
+    return found
+
+
 def rendition_urls(media: MediaFile) -> dict[str, str]:
     """Absolute download URLs of the file's original and of each rendition it has."""
     names = ["original", *(name for name, key in RENDITION_KEYS.items() if getattr(media, key))]
@@ -109,6 +144,7 @@ def item_summary(item: Item) -> dict[str, Any]:
         "summary": item.summary,
         "organization": organization_json(item.organization),
         "campaigns": [campaign_ref(c) for c in item.campaigns],
+        "persons": [directory_ref(p) for p in item.persons],
         "featured": item.featured,
         "updated_at": when(item.updated_at),
         "thumb_url": thumb_url(item),
@@ -127,6 +163,8 @@ def field_json(item: Item, field: fields.ItemField) -> Any:
         return value.value
     if field.type is fields.FieldType.CAMPAIGNS:
         return [campaign_ref(c) for c in value]
+    if field.type is fields.FieldType.PERSONS:
+        return [p.id for p in value]
     return value
 
 

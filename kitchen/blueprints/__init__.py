@@ -14,6 +14,7 @@ def register_blueprints(app: Flask) -> None:
         items,
         library,
         main,
+        people,
         reports,
         review,
         submit,
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(review.bp)
     app.register_blueprint(campaigns.bp)
     app.register_blueprint(library.bp)
+    app.register_blueprint(people.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(tokens.bp)
     app.register_blueprint(api.bp)

@@ -35,6 +35,25 @@ class CheckboxList(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class PersonPicker(Field):
+    """Records of the people directory, chosen by type-ahead: the page posts their ids."""
+
+    def __init__(self, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.data: list[int] = []
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            self.data = list(dict.fromkeys(int(v) for v in valuelist if v.strip()))
+        except ValueError:
+            self.data = []
+            raise ValueError(str(_l("Choose people from the directory."))) from None
+
+    def process_data(self, value: Any) -> None:
+        """Records (an item's `persons`) or their ids."""
+        self.data = [getattr(v, "id", v) for v in value or []]
+
+
 def choices_of(field: ItemField) -> list[tuple[str, str]]:
     """A choice field's values with their labels."""
     from kitchen.labels import label
@@ -65,6 +84,8 @@ def form_field(field: ItemField, label: Any = None) -> UnboundField:
     if kind is FieldType.CHOICE:
         optional = [] if field.required_for else [Optional()]
         return SelectField(text, choices=[], validators=optional, description=description)
+    if kind is FieldType.PERSONS:
+        return PersonPicker(text, description=description)
     return CheckboxList(text, choices=[], validate_choice=False, description=description)
 
 

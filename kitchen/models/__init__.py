@@ -17,6 +17,7 @@ from kitchen.models.job import Job, JobKind
 from kitchen.models.library import DownloadEvent, SelectionEntry
 from kitchen.models.notification import Notification
 from kitchen.models.organization import Organization
+from kitchen.models.person import ExpertRequest, Person, item_person
 from kitchen.models.report import Channel, Handoff, ItemUse, ReportWeight
 from kitchen.models.review import AuditEvent, Review, Revision
 from kitchen.models.token import ApiToken
@@ -31,6 +32,7 @@ __all__ = [
     "Campaign",
     "Channel",
     "DownloadEvent",
+    "ExpertRequest",
     "Handoff",
     "Item",
     "ItemKind",
@@ -43,6 +45,7 @@ __all__ = [
     "Notification",
     "OrgKind",
     "Organization",
+    "Person",
     "ReportWeight",
     "Review",
     "Revision",
@@ -53,5 +56,6 @@ __all__ = [
     "User",
     "UserSession",
     "item_campaign",
+    "item_person",
     "utcnow",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -31,6 +32,9 @@ from kitchen.models.base import (
 from kitchen.models.campaign import Campaign
 from kitchen.models.organization import Organization
 from kitchen.models.user import User
+
+if TYPE_CHECKING:
+    from kitchen.models.person import Person
 
 item_campaign = Table(
     "item_campaign",
@@ -96,6 +100,7 @@ class Item(Base):
     campaigns: Mapped[list[Campaign]] = relationship(
         secondary=item_campaign, order_by=Campaign.name
     )
+    persons: Mapped[list[Person]] = relationship(secondary="item_person", order_by="Person.name")
     files: Mapped[list[MediaFile]] = relationship(
         back_populates="item",
         order_by="[MediaFile.position, MediaFile.id]",

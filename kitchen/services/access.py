@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
-from kitchen.models import Item, ItemStatus, Role, UsageTerms, User
+from kitchen.models import ExpertRequest, Item, ItemStatus, Person, Role, UsageTerms, User
 from kitchen.models.item import PUBLIC_STATUSES
 from kitchen.services.errors import Forbidden, NotFound
 
@@ -30,6 +31,11 @@ class Action(StrEnum):
     VIEW_REPORTS = "view_reports"
     VIEW_OWN_REPORT = "view_own_report"
     MANAGE_REPORT_WEIGHTS = "manage_report_weights"
+    VIEW_PEOPLE = "view_people"
+    PROPOSE_PERSON = "propose_person"
+    MANAGE_PEOPLE = "manage_people"
+    ASK_EXPERT = "ask_expert"
+    ANSWER_EXPERT_REQUEST = "answer_expert_request"
 
 
 # Role-level rights: which roles may attempt an action at all.
@@ -52,6 +58,13 @@ ROLE_RIGHTS: dict[Action, frozenset[Role]] = {
     Action.VIEW_REPORTS: frozenset({Role.CURATOR, Role.ADMIN}),
     Action.VIEW_OWN_REPORT: frozenset({Role.CURATOR, Role.ADMIN, Role.CONTRIBUTOR}),
     Action.MANAGE_REPORT_WEIGHTS: frozenset({Role.ADMIN}),
+    # 科技人物: every account reads the directory (within consent); contributors propose a
+    # person for their item, curators keep the records; media ask the centre for an expert.
+    Action.VIEW_PEOPLE: frozenset(Role),
+    Action.PROPOSE_PERSON: frozenset({Role.CONTRIBUTOR}),
+    Action.MANAGE_PEOPLE: frozenset({Role.CURATOR}),
+    Action.ASK_EXPERT: frozenset({Role.JOURNALIST}),
+    Action.ANSWER_EXPERT_REQUEST: frozenset({Role.CURATOR}),
 }
 
 # Centre staff see work in progress of every organisation.
@@ -231,3 +244,62 @@ def search_scope(user: User) -> tuple[set[str] | None, tuple[int, set[str]] | No
     if user.role == Role.CONTRIBUTOR and user.organization_id is not None:
         return public, (user.organization_id, set(ALL_STATUSES))
     return public, None
+
+
+def _active(user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def can_see_person(user: User | None, person: Person, today: date | None = None) -> bool:
+    """A person's page: the centre sees every record; member organisations confirmed ones and
+    those they proposed; media accounts only people whose consent to be featured holds."""
+    if not _active(user):
+        return False
+    assert user is not None
+    if person.merged_into_id is not None:
+        return False
+    if user.role in SEES_EVERYTHING:
+        return True
+    if user.role == Role.CONTRIBUTOR:
+        return person.confirmed or person.proposed_by_org_id == user.organization_id
+    return person.confirmed and consent_holds(person, today)
+
+
+def consent_holds(person: Person, today: date | None = None) -> bool:
+    """Consent to be featured was given and has not ended."""
+    ends = person.consent_until
+    return person.consent_featured and (ends is None or ends >= (today or date.today()))
+
+
+def visible_people(user: User, today: date | None = None) -> ColumnElement[bool]:
+    """`can_see_person` as a WHERE clause, for the people index, suggestions and counts."""
+    if not _active(user):
+        return false()
+    kept = Person.merged_into_id.is_(None)
+    if user.role in SEES_EVERYTHING:
+        return kept
+    if user.role == Role.CONTRIBUTOR:
+        own = Person.proposed_by_org_id == user.organization_id
+        return and_(kept, or_(Person.confirmed.is_(True), own))
+    holds = or_(Person.consent_until.is_(None), Person.consent_until >= (today or date.today()))
+    return and_(kept, Person.confirmed.is_(True), Person.consent_featured.is_(True), holds)
+
+
+def sees_person_contact(user: User | None) -> bool:
+    """Contact details and consent records of people are the centre's alone."""
+    return _active(user) and user is not None and user.role in SEES_EVERYTHING
+
+
+def may_link_person(user: User | None, person: Person) -> bool:
+    """Who may link a person to an item: curators any record, contributors the ones they see."""
+    if role_may(user, Action.MANAGE_PEOPLE):
+        return person.merged_into_id is None
+    return role_may(user, Action.EDIT_ITEM) and can_see_person(user, person)
+
+
+def sees_expert_request(user: User | None, request: ExpertRequest) -> bool:
+    """An introduction request is seen by the journalist who asked and by the curators."""
+    if not _active(user):
+        return False
+    assert user is not None
+    return user.id == request.requester_id or role_may(user, Action.ANSWER_EXPERT_REQUEST)

@@ -26,6 +26,7 @@ from kitchen.models import (
     ItemStatus,
     Organization,
     OrgKind,
+    Person,
     Role,
     UsageTerms,
     User,
@@ -53,6 +54,15 @@ ACTIONS: dict[str, object] = {
     "item.use": _l("Recorded a publication"),
     "item.use_removed": _l("Removed a publication"),
     "item.handoff": _l("Handed to an outlet"),
+    "item.link_person": _l("Linked a name to a person"),
+    "person.create": _l("Recorded a person"),
+    "person.update": _l("Edited a person"),
+    "person.propose": _l("Proposed a person"),
+    "person.confirm": _l("Confirmed a person"),
+    "person.merge": _l("Merged two records of a person"),
+    "expert.ask": _l("Asked for an expert"),
+    "expert.forwarded": _l("Forwarded an expert's contact"),
+    "expert.declined": _l("Declined a request for an expert"),
     "file.add": _l("Uploaded a file"),
     "file.remove": _l("Removed a file"),
     "campaign.create": _l("Created a campaign"),
@@ -112,6 +122,12 @@ FIELDS: dict[str, object] = {
     "credit_stamp": _l("Credit stamp"),
     "rights_until": _l("Rights valid until"),
     "consent_until": _l("Consent valid until"),
+    "persons": _l("People in the directory"),
+    "merged": _l("Merged record"),
+    "entry": _l("Name as written"),
+    "person": _l("Person"),
+    "topic": _l("Topic of the interview"),
+    "request": _l("Request"),
 }
 TARGETS: dict[str, object] = {
     "item": _l("Item"),
@@ -120,6 +136,7 @@ TARGETS: dict[str, object] = {
     "campaign": _l("Campaign"),
     "api_token": _l("API token"),
     "report": _l("Report"),
+    "person": _l("Person"),
 }
 ENUMS = (ItemStatus, ItemKind, UsageTerms, Role, OrgKind)
 MAX_LIST = 12  # an import names thousands of ids: the page shows the first ones
@@ -183,6 +200,7 @@ def _names(events: list[AuditEvent]) -> dict[str, dict[int, str]]:
         "organization": (Organization.id, Organization.name),
         "campaign": (Campaign.id, Campaign.name),
         "api_token": (ApiToken.id, ApiToken.name),
+        "person": (Person.id, Person.name),
     }
     names: dict[str, dict[int, str]] = defaultdict(dict)
     for kind, ids in wanted.items():

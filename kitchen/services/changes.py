@@ -1,6 +1,7 @@
 """The search outbox: every flush that changes what search shows records "item N changed".
 
-One session hook sees every flushed Item, MediaFile, Campaign and Organization and writes index
+One session hook sees every flushed Item, MediaFile, Campaign, Organization and Person (whose
+names its items are found by) and writes index
 jobs on the flush's own connection, so they commit (or roll back) with the change itself; no
 service calls the index, and none can forget to. The worker reads each item's current state
 when it gets to the job, so the order in which changes were made does not matter.
@@ -16,7 +17,17 @@ from sqlalchemy import Insert, Select, Table, event, insert, inspect, literal, s
 from sqlalchemy.orm import Session
 
 from kitchen.extensions import db
-from kitchen.models import Campaign, Item, Job, JobKind, MediaFile, Organization, utcnow
+from kitchen.models import (
+    Campaign,
+    Item,
+    Job,
+    JobKind,
+    MediaFile,
+    Organization,
+    Person,
+    item_person,
+    utcnow,
+)
 from kitchen.models.item import item_campaign
 
 # Item attributes that search never shows: changing only these queues nothing (a claim, say).
@@ -27,6 +38,8 @@ ITEM_ATTRIBUTES_UNSEEN = frozenset(
 # (slugs for the campaign facet; names for engines that index them as text).
 CAMPAIGN_ATTRIBUTES_SEEN = frozenset({"slug", "name"})
 ORG_ATTRIBUTES_SEEN = frozenset({"name"})
+# A person's names are searched with every item that features them.
+PERSON_ATTRIBUTES_SEEN = frozenset({"name", "other_names"})
 JOBS: Table = Job.__table__  # type: ignore[assignment]
 
 
@@ -41,6 +54,7 @@ def record_changes(session: Session, _flush_context: object) -> None:
     items: set[int] = set()
     campaigns: set[int] = set()
     organizations: set[int] = set()
+    persons: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
         dirty = obj in session.dirty
         if isinstance(obj, Item):
@@ -53,8 +67,10 @@ def record_changes(session: Session, _flush_context: object) -> None:
             campaigns.add(obj.id)
         elif isinstance(obj, Organization) and dirty and _changed(obj, only=ORG_ATTRIBUTES_SEEN):
             organizations.add(obj.id)
+        elif isinstance(obj, Person) and dirty and _changed(obj, only=PERSON_ATTRIBUTES_SEEN):
+            persons.add(obj.id)
     items.discard(None)
-    if not (items or campaigns or organizations):
+    if not (items or campaigns or organizations or persons):
         return
     connection = session.connection()
     now = utcnow()
@@ -66,6 +82,9 @@ def record_changes(session: Session, _flush_context: object) -> None:
         connection.execute(_insert_from(members, now))
     if organizations:
         members = select(Item.id).where(Item.organization_id.in_(organizations))
+        connection.execute(_insert_from(members, now))
+    if persons:
+        members = select(item_person.c.item_id).where(item_person.c.person_id.in_(persons))
         connection.execute(_insert_from(members, now))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from kitchen import fields
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, ItemStatus, MediaFile, Organization, User
-from kitchen.services import audit, campaigns, item_fields, workflow
+from kitchen.services import audit, campaigns, item_fields, people, workflow
 from kitchen.services.access import Action, authorize
 from kitchen.services.errors import DomainError, ValidationError
 
@@ -42,6 +42,8 @@ def correct(curator: User, item: Item, data: Corrections) -> dict[str, list[obje
     if old_slugs != new_slugs:
         changes["campaigns"] = [old_slugs, new_slugs]
         item.campaigns = wanted
+    linked = people.relink(item, people.chosen(curator, data.persons, item))
+    changes.update(linked or {})
     if {"rights_until", "consent_until"} & set(changes):
         item.expiry_notified = None  # new dates: the warnings start again
     if changes:

@@ -11,8 +11,16 @@ from sqlalchemy import select
 
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, Role, User
-from kitchen.services import accounts, campaigns, item_fields, submission, uploads, workflow
-from kitchen.services.demo_data import CAMPAIGNS, DEMO_PASSWORD, ORGS, USERS
+from kitchen.services import (
+    accounts,
+    campaigns,
+    item_fields,
+    people,
+    submission,
+    uploads,
+    workflow,
+)
+from kitchen.services.demo_data import CAMPAIGNS, DEMO_PASSWORD, ORGS, PEOPLE, USERS
 from kitchen.services.demo_items import ITEMS
 from kitchen.services.media_samples import generate_demo_photo, generate_demo_video
 
@@ -33,6 +41,7 @@ def load_demo(report: Report = print) -> None:
     _users(report)
     _campaigns(report)
     _items(report)
+    _people(report)
     _travels(report)
 
 
@@ -101,6 +110,40 @@ def _items(report: Report) -> None:
             item.featured = True
             db.session.commit()
         report(f"item {item.title}")
+
+
+def _people(report: Report) -> None:
+    """Records of the people the items name (as the migration made them for existing items),
+    with what the centre knows about them, and two experts named 王建国."""
+    from kitchen.models import ItemStatus, MediaFile, Person
+
+    if db.session.scalar(select(Person.id).limit(1)) is not None:
+        return
+    curator = accounts.find_user("curator@kitchen.example.com")
+    assert curator is not None
+    people.adopt_text(db.session.scalars(select(Item).where(Item.people != "")).all())
+    db.session.commit()
+    for spec in PEOPLE:
+        values = {k: v for k, v in spec.items() if k != "match"}
+        person = None
+        if "match" in spec:
+            query = select(Person).where(Person.name == spec["name"], Person.title == spec["match"])
+            person = db.session.scalars(query).first()
+            values["title"] = spec["match"]
+        if person is not None:
+            photo = db.session.scalars(
+                select(MediaFile)
+                .join(Item, Item.id == MediaFile.item_id)
+                .where(
+                    Item.persons.any(Person.id == person.id),
+                    Item.status == ItemStatus.APPROVED,
+                    MediaFile.media_type == "image",
+                )
+                .order_by(MediaFile.id)
+            ).first()
+            values["portrait_file_id"] = photo.id if photo is not None else None
+        people.save_person(curator, people.PersonData(**values), person, confirm_new=True)  # type: ignore[arg-type]
+        report(f"person {spec['name']}")
 
 
 def _travels(report: Report) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kitchen.extensions import db
-from kitchen.fields import FieldType
+from kitchen.fields import RELATIONS
 from kitchen.models import Campaign, Item, ItemStatus, JobKind, Organization, OrgKind, User, utcnow
 from kitchen.services import audit, indexing, item_fields, submission, validation, worker
 from kitchen.services.errors import DomainError
@@ -28,7 +28,7 @@ from kitchen.services.errors import DomainError
 BATCH = 500  # items a database transaction
 INDEX_EVERY = 5000  # items an index commit: whole bulk segments, built on every core
 # A line's item fields, named as the API names them (campaigns are looked up on their own).
-SPEC = tuple(f for f in submission.ItemData.spec if f.type is not FieldType.CAMPAIGNS)
+SPEC = tuple(f for f in submission.ItemData.spec if f.type not in RELATIONS)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kitchen.extensions import db
-from kitchen.fields import ITEM_FIELDS, ItemField, searched
+from kitchen.fields import ITEM_FIELDS, FieldType, ItemField, searched
 from kitchen.models import Item, Job, JobKind
 from kitchen.search import SearchDocument, SearchService, fingerprint, open_backend
 from kitchen.search.whoosh_adapter import check_whoosh
@@ -49,13 +49,21 @@ def service() -> SearchService:
     return found
 
 
+def _text(item: Item, field: ItemField) -> str:
+    """A searched field's text: linked people are searched by every name they go by."""
+    value = getattr(item, field.name)
+    if field.type is FieldType.PERSONS:
+        return "、".join(name for person in value for name in person.all_names)
+    return str(value or "")
+
+
 def to_document(item: Item, spec: tuple[ItemField, ...] = ITEM_FIELDS) -> SearchDocument:
     """The searchable view of an item: the spec's searched fields, its facets and its state."""
     thumb = next((f.id for f in item.files if f.thumb_key), None)
     return SearchDocument(
         id=item.id,
         kind=item.kind.value,
-        texts={f.name: getattr(item, f.name) or "" for f in searched(spec)},
+        texts={f.name: _text(item, f) for f in searched(spec)},
         campaigns=sorted(c.slug for c in item.campaigns),
         organization=str(item.organization_id),
         status=item.status.value,
@@ -111,7 +119,7 @@ def _load(item_ids: list[int]) -> dict[int, Item]:
     query = (
         select(Item)
         .where(Item.id.in_(item_ids))
-        .options(selectinload(Item.campaigns), selectinload(Item.files))
+        .options(selectinload(Item.campaigns), selectinload(Item.files), selectinload(Item.persons))
         .execution_options(populate_existing=True)
     )
     return {item.id: item for item in db.session.scalars(query).unique()}
@@ -159,7 +167,11 @@ def all_documents(batch: int = 500) -> Iterator[SearchDocument]:
                 .where(Item.id > last)
                 .order_by(Item.id)
                 .limit(batch)
-                .options(selectinload(Item.campaigns), selectinload(Item.files))
+                .options(
+                    selectinload(Item.campaigns),
+                    selectinload(Item.files),
+                    selectinload(Item.persons),
+                )
             ).unique()
         )
         if not rows:

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from kitchen.fields import FieldType, ItemField, split_list
+from kitchen.fields import RELATIONS, FieldType, ItemField, split_list
 from kitchen.models import Item, ItemKind
 from kitchen.services import validation
 from kitchen.services.errors import ValidationError
@@ -86,6 +86,13 @@ def clean(field: ItemField, value: Any, kind: ItemKind) -> Any:
         if not value and not required and field.default is not None:
             value = field.default
         return validation.choice(value, field.choices, field.name)
+    if kind_of is FieldType.PERSONS:  # record ids: the people service checks each
+        try:
+            return [int(v) for v in value or []]
+        except (TypeError, ValueError):
+            raise ValidationError(
+                _l("Choose people from the directory."), field=field.name
+            ) from None
     return list(value or [])  # campaign slugs: the services look them up (find_campaigns)
 
 
@@ -100,6 +107,8 @@ def present(item: Item, field: ItemField) -> Any:
     value = getattr(item, field.name)
     if field.type is FieldType.CAMPAIGNS:
         return [c.slug for c in value]
+    if field.type is FieldType.PERSONS:
+        return [p.id for p in value]
     if field.type is FieldType.CHOICE:
         return value.value if value is not None else field.empty()
     return value
@@ -111,8 +120,8 @@ def present_all(item: Item, spec: Iterable[ItemField]) -> dict[str, Any]:
 
 
 def columns(spec: Iterable[ItemField]) -> tuple[ItemField, ...]:
-    """The fields that are the item's own columns (campaigns are a relationship)."""
-    return tuple(f for f in spec if f.type is not FieldType.CAMPAIGNS)
+    """The fields that are the item's own columns (campaigns and people are links)."""
+    return tuple(f for f in spec if f.type not in RELATIONS)
 
 
 def from_record(record: dict[str, Any], spec: Iterable[ItemField]) -> dict[str, Any]:
@@ -127,6 +136,8 @@ def from_record(record: dict[str, Any], spec: Iterable[ItemField]) -> dict[str, 
             values[f.name] = f.joiner.join(map(str, raw)) if isinstance(raw, list) else str(raw)
         elif f.type is FieldType.CAMPAIGNS:
             values[f.name] = [str(slug) for slug in raw] if isinstance(raw, list) else [str(raw)]
+        elif f.type is FieldType.PERSONS:
+            values[f.name] = list(raw) if isinstance(raw, list) else [raw]
         elif f.type is FieldType.DATE:
             values[f.name] = date.fromisoformat(str(raw)) if raw else None
         elif f.type is FieldType.FLAG:

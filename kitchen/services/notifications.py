@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from config import DEFAULT_BASE_URL
 from kitchen.extensions import db
-from kitchen.models import Item, JobKind, Notification, Review, User, utcnow
+from kitchen.models import ExpertRequest, Item, JobKind, Notification, Review, User, utcnow
 from kitchen.services import jobs
 
 log = logging.getLogger("kitchen.notifications")
@@ -64,7 +64,10 @@ def open_list(user: User) -> list[Notification]:
     query = (
         select(Notification)
         .where(Notification.user_id == user.id)
-        .options(selectinload(Notification.item))
+        .options(
+            selectinload(Notification.item),
+            selectinload(Notification.expert_request).selectinload(ExpertRequest.person),
+        )
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(LIST_LENGTH)
     )
@@ -110,15 +113,22 @@ def _send(note: Notification) -> str | None:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = user.email
-    message["Subject"] = f"[中央厨房] {note.item.title}"
+    message["Subject"] = f"[中央厨房] {note.subject}"
     with current_app.test_request_context(
         base_url=current_app.config["BASE_URL"] or DEFAULT_BASE_URL
     ):
-        link = url_for("items.show", item_id=note.item_id, _external=True)
+        link = note_url(note, external=True)
         status = status_text(note.to_status, user, note.action)
-    body = f"{note.item.title}\n{status}\n\n{note.comment}\n\n{link}\n"
+    body = f"{note.subject}\n{status}\n\n{note.comment}\n\n{link}\n"
     message.set_content(body)
     return deliver(message, f"notification {note.id}")
+
+
+def note_url(note: Notification, external: bool = False) -> str:
+    """Where a notification leads: its item, or the introduction request it is about."""
+    if note.item_id is None and note.expert_request_id is not None:
+        return url_for("people.request", request_id=note.expert_request_id, _external=external)
+    return url_for("items.show", item_id=note.item_id, _external=external)
 
 
 def deliver(message: EmailMessage, what: str) -> str | None:

@@ -12,6 +12,7 @@ from kitchen.models import (
     Item,
     ItemStatus,
     Organization,
+    Person,
     Review,
     Revision,
     Role,
@@ -24,6 +25,7 @@ from kitchen.services import (
     curation,
     items,
     library,
+    people,
     reviews,
     revisions,
     selections,
@@ -59,6 +61,7 @@ class ItemPage(_Context):
     may_delete: bool
     may_revise: bool
     may_select: bool  # approved: it may go into the selection (素材篮)
+    linked_people: list[tuple[Person, bool]]  # each record, and whether its page is the user's
 
 
 def item_page(user: User, item_id: int) -> ItemPage:
@@ -76,6 +79,7 @@ def item_page(user: User, item_id: int) -> ItemPage:
         pending_revision=revisions.pending_for(item) if in_house else None,
         in_selection=selections.contains(user, item.id),
         may_edit=access.may_edit_now(user, item),
+        linked_people=[(p, access.can_see_person(user, p)) for p in item.persons],
         may_retract=workflow.Move.RETRACT in moves,
         may_delete=access.may_delete_draft(user, item),
         may_revise=access.may_propose_revision(user, item),
@@ -231,6 +235,7 @@ class SearchPage(_Context):
     may_bulk_edit: bool  # curators correct from the results too
     campaign_list: list[Campaign]
     featured: list[items.Card]
+    people: list[Person]  # records the words name, offered above the results
 
 
 def search_page(user: User, text: str, args: Mapping[str, str], page: int) -> SearchPage:
@@ -246,6 +251,7 @@ def search_page(user: User, text: str, args: Mapping[str, str], page: int) -> Se
         may_bulk_edit=bulk,
         campaign_list=campaigns.list_campaigns() if bulk else [],
         featured=items.featured_cards(6) if not text and not filters else [],
+        people=people.offered(user, text) if text else [],
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from kitchen import fields
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, ItemKind, Role, UsageTerms, User
-from kitchen.services import audit, campaigns, item_fields, validation, workflow
+from kitchen.services import audit, campaigns, item_fields, people, validation, workflow
 from kitchen.services.access import Action, authorize, may_delete_draft
 from kitchen.services.errors import Conflict, Forbidden, ValidationError
 
@@ -70,6 +70,7 @@ def build_item(user: User, data: ItemData) -> Item:
     values = clean_fields(data)
     item = Item(organization_id=user.organization_id, submitter_id=user.id, **values)
     item.campaigns = suggested_campaigns(user, data.campaigns)
+    item.persons = people.chosen(user, data.persons)
     db.session.add(item)
     db.session.flush()
     audit.record(
@@ -162,7 +163,8 @@ def update_item(user: User, item: Item, data: ItemData) -> Item:
     for name, value in values.items():
         setattr(item, name, value)
     item.campaigns = suggested_campaigns(user, data.campaigns)
-    audit.record(user, "item.update", "item", item.id, {"title": item.title})
+    linked = people.relink(item, people.chosen(user, data.persons, item))
+    audit.record(user, "item.update", "item", item.id, {"title": item.title, **(linked or {})})
     db.session.commit()
     return item
 

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from kitchen.models import ItemKind, ItemStatus, Role, User
-from kitchen.services import tokens, uploads
+from kitchen.services import people, tokens, uploads
 from tests import factories, samples
 
 ROLES = ("contributor", "other_contributor", "curator", "journalist", "admin")
@@ -43,7 +43,13 @@ def make_world() -> ApiWorld:
     campaign = factories.make_campaign()
     photos = factories.make_item(users["contributor"], kind=ItemKind.PHOTO, title="实验室开放日")
     media = uploads.add_file(users["contributor"], photos, io.BytesIO(samples.png()), "开放日.png")
+    expert = people.save_person(
+        users["curator"], people.PersonData("王建国", consent_featured=True, is_expert=True)
+    )
+    private = people.save_person(users["curator"], people.PersonData("扎西"))
     ids = {
+        "person": expert.id,
+        "private_person": private.id,
         "draft": factories.make_item(users["contributor"]).id,
         "submitted": factories.make_item(users["contributor"], status=ItemStatus.SUBMITTED).id,
         "approved": factories.make_item(users["other_contributor"], status=ItemStatus.APPROVED).id,

@@ -62,6 +62,11 @@ MATRIX: list[tuple[str, str, dict[str, object], tuple[int, ...]]] = [
     ("DELETE", "/uses/999999", {}, (401, 401, 404, 404, 404, 404, 404)),
     ("DELETE", "/items/{submitted}", {}, (401, 401, 409, 404, 403, 404, 403)),
     ("DELETE", "/items/{draft}", {}, (401, 401, 204, 404, 403, 404, 403)),
+    ("GET", "/people?q=wjg&field=meteorology&page=1", {}, ANYONE),
+    ("GET", "/experts", {}, ANYONE),
+    ("GET", "/people/{person}", {}, ANYONE),
+    ("GET", "/people/{private_person}", {}, (401, 401, 200, 200, 200, 404, 200)),
+    ("GET", "/people/999999", {}, (401, 401, 404, 404, 404, 404, 404)),
 ]
 
 

@@ -31,6 +31,7 @@ def _json_value(field: ItemField, world: ApiWorld) -> Any:
         FieldType.FLAG: True,
         FieldType.CHOICE: list(field.choices or [])[-1].value if field.choices else "",
         FieldType.CAMPAIGNS: [world.ids["slug"]],
+        FieldType.PERSONS: [world.ids["person"]],
     }[field.type]
 
 
@@ -53,7 +54,7 @@ def test_each_field_goes_in_and_comes_back_through_the_api(
     assert shown == _returned(field, value)
 
 
-def _form_value(field: ItemField, slug: str) -> tuple[Any, Any]:
+def _form_value(field: ItemField, slug: str, person: int) -> tuple[Any, Any]:
     """What the form sends for the field, and what the item then holds."""
     return {
         FieldType.TEXT: ("测试的文字", "测试的文字"),
@@ -67,6 +68,7 @@ def _form_value(field: ItemField, slug: str) -> tuple[Any, Any]:
             list(field.choices or [])[-1] if field.choices else "",
         ),
         FieldType.CAMPAIGNS: (slug, [slug]),
+        FieldType.PERSONS: (str(person), [person]),
     }[field.type]
 
 
@@ -76,7 +78,8 @@ def test_each_field_goes_in_through_the_submission_form(
 ) -> None:
     user = login_as(Role.CONTRIBUTOR)
     campaign = factories.make_campaign()
-    sent, stored = _form_value(field, campaign.slug)
+    person = factories.make_person()
+    sent, stored = _form_value(field, campaign.slug, person.id)
     form = {
         "title": "题目",
         "credit_line": "某某科协",
@@ -90,4 +93,6 @@ def test_each_field_goes_in_through_the_submission_form(
     held = getattr(item, field.name)
     if field.type is FieldType.CAMPAIGNS:
         held = [c.slug for c in held]
+    if field.type is FieldType.PERSONS:
+        held = [p.id for p in held]
     assert held == stored

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,14 +10,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Connection, MetaData, Table, create_engine, insert, inspect, text
 
-from kitchen import create_app
+from kitchen import create_app, people_names
 from kitchen.models import Base
 from tests.conftest import USE_POSTGRES, make_config
 
 if TYPE_CHECKING:
     from config import TestConfig
+
+BEFORE_PEOPLE = "cd64237416cf"  # the revision before 科技人物 made records of free-text people
 
 
 def _database(tmp_path: Path, name: str) -> str:
@@ -71,3 +74,83 @@ def _config(tmp_path: Path, url: str) -> TestConfig:
     folder = tmp_path / "m"
     folder.mkdir()
     return make_config(folder, url)
+
+
+def test_people_strings_become_records(tmp_path: Path, app: Flask) -> None:
+    """The migration of 科技人物 reads the demo's people strings: each person's name becomes a
+    record linked to its item (one per name and note), the rest stays text for the curators'
+    list of names not linked; the downgrade puts the names back."""
+    from kitchen.services.demo_items import ITEMS
+
+    url = _database(tmp_path, "kitchen_people")
+    migrated = create_app(_config(tmp_path, url))
+    directory = migrated.extensions["migrate"].directory
+    with migrated.app_context():
+        upgrade(directory=directory, revision=BEFORE_PEOPLE)
+    engine = create_engine(url)
+    texts = [str(spec["people"]) for spec in ITEMS]
+    with engine.begin() as conn:
+        org = _insert(conn, "organization", name="某科协", kind="provincial")
+        user = _insert(conn, "user_account", email="a@b.c", role="contributor", organization_id=org)
+        for n, people_text in enumerate(texts):
+            values = {"title": f"条目{n}", "people": people_text, "kind": "story"}
+            _insert(
+                conn,
+                "item",
+                **values,
+                status="draft",
+                usage_terms="with_credit",
+                urgency="normal",
+                organization_id=org,
+                submitter_id=user,
+            )
+    with migrated.app_context():
+        upgrade(directory=directory)
+    with engine.connect() as conn:
+        names = sorted(conn.execute(text("SELECT name, title FROM person")).all())
+        left = {row[0] for row in conn.execute(text("SELECT people FROM item WHERE people != ''"))}
+        links = conn.execute(text("SELECT count(*) FROM item_person")).scalar_one()
+    assert ("林晓雨", "航天工程师、科普博主") in names  # two items, one record
+    assert [n for n, _t in names].count("林晓雨") == 1
+    assert {"陈立新", "杨建国", "王海涛", "吴昊", "郑雪", "扎西", "周建华"} <= {
+        n for n, _t in names
+    }
+    expected_links = sum(
+        1 for t in texts for e in people_names.entries(t) if people_names.parse_entry(e)
+    )
+    assert links == expected_links
+    assert left == {"量子计算实验室青年科研团队", "四川科技馆科普辅导员、参观的中小学生"}
+    with migrated.app_context():
+        downgrade(directory=directory, revision=BEFORE_PEOPLE)
+    with engine.connect() as conn:
+        back = {
+            row[0]
+            for row in conn.execute(text("SELECT people FROM item WHERE people LIKE '%陈立新%'"))
+        }
+    engine.dispose()
+    assert back == {"陈立新（中国科学院院士）"}
+
+
+def _insert(conn: Connection, table_name: str, **values: object) -> int:
+    """A row of a table as it is at this revision: the values given, every other required
+    column filled with an empty value of its type."""
+    table = Table(table_name, MetaData(), autoload_with=conn)
+    row: dict[str, object] = {}
+    for column in table.columns:
+        if column.name in values or column.primary_key or column.nullable:
+            continue
+        if column.server_default is not None:
+            continue
+        python = column.type.python_type
+        if python is bool:
+            row[column.name] = False
+        elif python in (int, float):
+            row[column.name] = 1
+        elif python is datetime:
+            row[column.name] = datetime.now(UTC)
+        elif python is date:
+            row[column.name] = date.today()
+        else:
+            row[column.name] = ""
+    row.update(values)
+    return int(conn.execute(insert(table).values(**row).returning(table.c.id)).scalar_one())

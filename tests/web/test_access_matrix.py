@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 
 from kitchen.extensions import db
 from kitchen.models import ItemKind, ItemStatus, Role, UsageTerms
-from kitchen.services import tokens, uploads
+from kitchen.services import experts, tokens, uploads
+from kitchen.services import people as people_service
 from tests import factories, samples
 
 ROLES = ["anonymous", "contributor", "other_contributor", "curator", "journalist", "admin"]
@@ -53,8 +54,20 @@ def world(app: Flask) -> World:
         people["other_contributor"], editorial, io.BytesIO(samples.photo(4)), "新闻.jpg"
     )
     editorial.status, editorial.usage_terms = ItemStatus.APPROVED, UsageTerms.EDITORIAL_ONLY
+    curator = people["curator"]
+    expert = people_service.save_person(
+        curator,
+        people_service.PersonData(
+            "王建国", consent_featured=True, is_expert=True, media_contact_ok=True, contact="秘书"
+        ),
+    )
+    private = people_service.save_person(curator, people_service.PersonData("扎西"))
+    request = experts.ask(people["journalist"], expert, "采访", "科技日报", None)
     db.session.commit()
     ids = {
+        "person": expert.id,
+        "private_person": private.id,
+        "request": request.id,
         "draft": draft.id,
         "submitted": submitted.id,
         "approved": approved.id,
@@ -145,6 +158,22 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("reports.figure", "/reports/org/{org}/items?figure=nope", (302, 404, 404, 404, 403, 404)),
     ("reports.export", "/reports/export.xlsx", (302, 403, 403, 200, 403, 200)),
     ("reports.weights", "/reports/weights", (302, 403, 403, 403, 403, 200)),
+    # 科技人物: every account reads the directory, media within consent; curators keep it.
+    ("people.index", "/people/", (302, 200, 200, 200, 200, 200)),
+    ("people.index", "/people/?q=wjg&field=meteorology", (302, 200, 200, 200, 200, 200)),
+    ("people.experts_index", "/experts/", (302, 200, 200, 200, 200, 200)),
+    ("people.show", "/people/{person}", (302, 200, 200, 200, 200, 200)),
+    ("people.show", "/people/{private_person}", (302, 200, 200, 200, 404, 200)),
+    ("people.show", "/people/999999", (302, 404, 404, 404, 404, 404)),
+    ("people.suggest", "/people/suggest?q=王", (302, 200, 200, 200, 200, 200)),
+    ("people.edit", "/people/new", (302, 403, 403, 200, 403, 403)),
+    ("people.edit", "/people/{person}/edit", (302, 403, 403, 200, 403, 403)),
+    ("people.merge", "/people/{person}/merge", (302, 403, 403, 200, 403, 403)),
+    ("people.unlinked", "/people/unlinked", (302, 403, 403, 200, 403, 403)),
+    ("people.ask", "/experts/{person}/ask", (302, 403, 403, 403, 200, 403)),
+    ("people.ask", "/experts/{private_person}/ask", (302, 403, 403, 403, 404, 403)),
+    ("people.requests", "/experts/requests", (302, 200, 200, 200, 200, 200)),
+    ("people.request", "/experts/requests/{request}", (302, 404, 404, 200, 200, 404)),
 ]
 
 # POST-only routes: (endpoint, url, statuses) with an empty form.
@@ -186,6 +215,13 @@ POST_MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("items.remove_use", "/items/{approved}/uses/999999/remove", (302, 404, 404, 404, 404, 404)),
     ("items.hand_off", "/items/{approved}/handoffs", (302, 403, 403, 302, 403, 403)),
     ("reports.weights", "/reports/weights", (302, 403, 403, 403, 403, 400)),
+    ("people.propose", "/people/propose", (302, 422, 422, 403, 403, 403)),
+    ("people.edit", "/people/new", (302, 403, 403, 400, 403, 403)),
+    ("people.confirm", "/people/{private_person}/confirm", (302, 403, 403, 302, 403, 403)),
+    ("people.merge", "/people/{person}/merge", (302, 403, 403, 400, 403, 403)),
+    ("people.link_name", "/people/unlinked", (302, 403, 403, 303, 403, 403)),
+    ("people.ask", "/experts/{person}/ask", (302, 403, 403, 403, 400, 403)),
+    ("people.answer", "/experts/requests/{request}", (302, 403, 403, 302, 403, 403)),
 ]
 
 CASES = [
