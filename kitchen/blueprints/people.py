@@ -114,8 +114,9 @@ def edit(person_id: int | None = None) -> ResponseReturnValue:
         else:
             flash(_("The person was saved."), "success")
             return redirect(url_for("people.show", person_id=saved.id))
+    photos = people.portrait_choices(current_user, person) if person else []
     return render_template(
-        "people/form.html", form=form, person=person, candidates=candidates
+        "people/form.html", form=form, person=person, candidates=candidates, photos=photos
     ), _status(form)
 
 

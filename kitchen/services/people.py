@@ -412,6 +412,25 @@ def named(person_ids: Iterable[int]) -> list[Person]:
     return [found[i] for i in ids if i in found]
 
 
+def portrait_choices(user: User, person: Person, limit: int = 24) -> list[MediaFile]:
+    """Photos the portrait may be chosen from: the images of approved items featuring the
+    person that the user may see, newest first."""
+    query = (
+        select(MediaFile)
+        .join(Item, Item.id == MediaFile.item_id)
+        .where(
+            Item.persons.any(Person.id == person.id),
+            Item.status == ItemStatus.APPROVED,
+            visible_items(user),
+            MediaFile.media_type == "image",
+            MediaFile.thumb_key.is_not(None),
+        )
+        .order_by(Item.approved_at.desc(), MediaFile.position, MediaFile.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
 # --- changing ---------------------------------------------------------------------------
 
 

@@ -353,3 +353,31 @@ def test_a_bad_person_changes_nothing(client: FlaskClient, login_as, curator: Us
         response = client.post("/people/new", data=form)
         assert response.status_code == 400, form
     assert db.session.scalars(select(Person)).all() == []
+
+
+def test_the_portrait_is_chosen_from_the_person_photos(
+    client: FlaskClient, login_as, curator: User
+) -> None:
+    person = record(curator, "陈立新", consent_featured=True)
+    author = factories.make_user(Role.CONTRIBUTOR)
+    open_photo = _approved_photo(author, "院士在实验室", UsageTerms.WITH_CREDIT, 5)
+    internal = _approved_photo(author, "内部合影", UsageTerms.INTERNAL_ONLY, 6)
+    open_photo.persons = internal.persons = [person]
+    db.session.commit()
+    login_as(user=curator)
+    form = client.get(f"/people/{person.id}/edit").get_data(as_text=True)
+    assert 'data-testid="portrait-choices"' in form
+    chosen = internal.files[0].id
+    data = {"name": "陈立新", "consent_featured": "y", "portrait_file_id": str(chosen)}
+    assert client.post(f"/people/{person.id}/edit", data=data).status_code == 302
+    assert 'data-testid="portrait"' in client.get(f"/people/{person.id}").get_data(as_text=True)
+    client.post("/logout")
+    login_as(Role.JOURNALIST)  # an internal-only photo is not for media, not even as a portrait
+    assert 'data-testid="portrait"' not in client.get(f"/people/{person.id}").get_data(as_text=True)
+    client.post("/logout")
+    login_as(user=curator)
+    draft = factories.make_item(author, kind=ItemKind.PHOTO)
+    media = uploads.add_file(author, draft, io.BytesIO(samples.photo(7)), "草稿.jpg")
+    refused = client.post(f"/people/{person.id}/edit", data={**data, "portrait_file_id": media.id})
+    assert refused.status_code == 400
+    assert db.session.get(Person, person.id).portrait_file_id == chosen
