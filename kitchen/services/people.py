@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from kitchen import people_names
 from kitchen.enums import Discipline
@@ -44,20 +45,12 @@ from kitchen.services.access import (
     visible_items,
     visible_people,
 )
-from kitchen.services.errors import Forbidden, NotFound, ValidationError
+from kitchen.services.errors import Conflict, Forbidden, NotFound, ValidationError
 
 PER_PAGE = 30
 SUGGESTIONS = 8
 OFFERED = 5  # people offered above the search results
 ITEMS_PER_PAGE = 24
-# Honours offered in the form (free text beside them).
-HONOURS = (
-    "中国科学院院士",
-    "中国工程院院士",
-    "最美科技工作者",
-    "全国优秀科技工作者",
-    "科普中国专家",
-)
 LIST_JOINER = "、"
 DISCIPLINES = frozenset(d.value for d in Discipline)
 
@@ -100,6 +93,18 @@ AUDITED = (
 )
 
 
+def _fitting(entries: Iterable[str], limit: int, joiner: str = LIST_JOINER) -> str:
+    """Entries joined, each once, as many whole ones as fit in `limit` characters (a merge's
+    union of two lists)."""
+    joined = ""
+    for entry in dict.fromkeys(entries):
+        longer = f"{joined}{joiner}{entry}" if joined else entry
+        if len(longer) > limit:
+            break
+        joined = longer
+    return joined
+
+
 def _list(value: str, name: str, max_len: int) -> str:
     entries = list(dict.fromkeys(split_list(validation.clean(value or ""))))
     return validation.text(LIST_JOINER.join(entries), name, max_len=max_len)
@@ -127,9 +132,8 @@ def clean(data: PersonData) -> dict[str, Any]:
         "is_expert": bool(data.is_expert),
         "media_contact_ok": bool(data.media_contact_ok),
     }
-    values["name_pinyin"] = people_names.pinyin_key(
-        [values["name"], *split_list(values["other_names"])]
-    )
+    spelled = people_names.pinyin_key([values["name"], *split_list(values["other_names"])])
+    values["name_pinyin"] = _fitting(spelled.split(), 600, " ")
     return values
 
 
@@ -531,8 +535,31 @@ def merge(curator: User, kept: Person, gone: Person) -> Person:
     """Two records of one person become one: `gone`'s items, introduction requests and history
     move to `kept`, its names become other names, and its address leads to `kept`."""
     authorize(curator, Action.MANAGE_PEOPLE)
-    if kept.id == gone.id or kept.merged_into_id is not None or gone.merged_into_id is not None:
+    if kept.id == gone.id:
         raise ValidationError(_l("Choose two different records to merge."), field="other")
+    # Both rows locked in id order (two merges of the same pair cannot deadlock), then taken
+    # by conditional UPDATEs: of two curators merging at once, the second is told, and no
+    # record ends merged into one that was merged away.
+    pair = select(Person.id).where(Person.id.in_([kept.id, gone.id])).order_by(Person.id)
+    db.session.execute(pair.with_for_update())
+    unmerged = Person.merged_into_id.is_(None)
+    taken = [
+        db.session.execute(
+            update(Person)
+            .where(Person.id == person_id, unmerged)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        for person_id, values in (
+            (gone.id, {"merged_into_id": kept.id}),
+            (kept.id, {"confirmed": True}),
+        )
+    ]
+    if not all(taken):
+        db.session.rollback()
+        raise Conflict(_l("One of the records was merged a moment ago. Please reload it."))
+    db.session.refresh(gone)
+    db.session.refresh(kept)
     featuring = select(Item).where(Item.persons.any(Person.id == gone.id))
     moved = 0
     for item in db.session.scalars(featuring):
@@ -548,19 +575,16 @@ def merge(curator: User, kept: Person, gone: Person) -> Person:
         .values(target_id=kept.id)
     )
     names = [n for n in gone.all_names if n != kept.name]
-    kept.other_names = LIST_JOINER.join(dict.fromkeys([*split_list(kept.other_names), *names]))
+    kept.other_names = _fitting([*split_list(kept.other_names), *names], 300)
     for attr in ("honours", "keywords"):
         joined = [*split_list(getattr(kept, attr)), *split_list(getattr(gone, attr))]
-        setattr(kept, attr, LIST_JOINER.join(dict.fromkeys(joined)))
+        setattr(kept, attr, _fitting(joined, 300))
     both = [*kept.disciplines.split(","), *gone.disciplines.split(",")]
     kept.disciplines = ",".join(dict.fromkeys(d for d in both if d))
     for attr in ("title", "affiliation", "region", "bio", "portrait_file_id", "contact"):
         if not getattr(kept, attr) and getattr(gone, attr):
             setattr(kept, attr, getattr(gone, attr))
-    kept.other_names = kept.other_names[:300]
-    kept.name_pinyin = people_names.pinyin_key(kept.all_names)
-    kept.confirmed = True
-    gone.merged_into_id = kept.id
+    kept.name_pinyin = _fitting(people_names.pinyin_key(kept.all_names).split(), 600, " ")
     audit.record(
         curator,
         "person.merge",
@@ -568,8 +592,19 @@ def merge(curator: User, kept: Person, gone: Person) -> Person:
         kept.id,
         {"merged": gone.id, "name": gone.name, "items": moved},
     )
-    db.session.commit()
+    _commit()
     return kept
+
+
+def _commit() -> None:
+    """Commit; an item changed meanwhile by someone else makes this fail cleanly (409)."""
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise Conflict(
+            _l("Someone else changed this item a moment ago. Please reload it.")
+        ) from exc
 
 
 def chosen(user: User, person_ids: list[int], item: Item | None = None) -> list[Person]:
@@ -654,7 +689,7 @@ def link_entry(curator: User, entry: str, person: Person) -> int:
         changed.append(item.id)
     if not changed:
         raise NotFound()
-    db.session.commit()
+    _commit()
     return len(changed)
 
 

@@ -46,9 +46,16 @@
           var body = new FormData();
           body.append("name", text); body.append("title", detail);
           body.append("csrf_token", picker.dataset.csrf);
-          fetch(picker.dataset.proposeUrl, {method: "POST", body: body, credentials: "same-origin"})
-            .then(function (r) { return r.ok ? r.json() : null; })
-            .then(function (person) { if (person) { chip(picker, person); search.value = ""; close(); } });
+          fetch(picker.dataset.proposeUrl, {method: "POST", body: body, credentials: "same-origin",
+                                            headers: {"Accept": "application/json"}})
+            .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
+            .then(function (answer) {
+              if (answer.ok) { chip(picker, answer.data); search.value = ""; close(); return; }
+              var note = document.createElement("div");
+              note.className = "invalid-feedback d-block";
+              note.textContent = (answer.data.error && answer.data.error.message) || "";
+              list.replaceChildren(note);
+            });
         });
       }
     }

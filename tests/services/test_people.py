@@ -381,3 +381,23 @@ def test_the_portrait_is_chosen_from_the_person_photos(
     refused = client.post(f"/people/{person.id}/edit", data={**data, "portrait_file_id": media.id})
     assert refused.status_code == 400
     assert db.session.get(Person, person.id).portrait_file_id == chosen
+
+
+def test_a_merge_of_a_record_merged_meanwhile_is_refused(curator: User) -> None:
+    from sqlalchemy import update
+
+    from kitchen.services.errors import Conflict
+
+    kept, gone, third = record(curator, "甲"), record(curator, "乙"), record(curator, "丙")
+    item = factories.make_item(status=ItemStatus.APPROVED)
+    item.persons = [gone]
+    db.session.commit()
+    # Another curator merged 乙 into 丙 a moment ago; this page still shows 乙 unmerged.
+    db.session.execute(update(Person).where(Person.id == gone.id).values(merged_into_id=third.id))
+    db.session.commit()
+    with pytest.raises(Conflict):
+        people.merge(curator, kept, gone)
+    db.session.expire_all()
+    assert [p.id for p in db.session.get(Item, item.id).persons] == [gone.id]
+    assert db.session.get(Person, gone.id).merged_into_id == third.id
+    assert db.session.get(Person, kept.id).other_names == ""
