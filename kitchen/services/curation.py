@@ -70,7 +70,7 @@ def review(
     if move is not None:
         workflow.transition(curator, item, move, comment)
     if changes or move is not None:
-        workflow.commit(item)
+        workflow.commit()
     return changes
 
 
@@ -124,7 +124,7 @@ def bulk_tag(curator: User, item_ids: list[int], slugs: list[str]) -> BulkResult
                 item.id,
                 {"changes": {"campaigns_added": [c.slug for c in added]}},
             )
-            workflow.commit(item)
+            workflow.commit()
 
     return each(item_ids, tag)
 
@@ -236,6 +236,6 @@ def bulk_correct(curator: User, item_ids: list[int], changes: BulkChanges) -> Bu
             )
         data.campaigns = list(dict.fromkeys([*data.campaigns, *changes.campaigns]))
         if correct(curator, item, data):
-            workflow.commit(item)
+            workflow.commit()
 
     return each(item_ids, apply)

@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kitchen.enums import RequestStatus
 from kitchen.extensions import db
-from kitchen.models import ExpertRequest, Notification, Person, Role, User, utcnow
+from kitchen.models import ExpertRequest, Person, Role, User, utcnow
 from kitchen.services import audit, notifications, validation
 from kitchen.services.access import (
     Action,
@@ -34,16 +34,13 @@ def is_expert(person: Person) -> bool:
 
 
 def _notify(users: list[User], request: ExpertRequest, action: str, comment: str) -> None:
-    for user in users:
-        notifications.add(
-            Notification(
-                user_id=user.id,
-                expert_request_id=request.id,
-                action=action,
-                to_status=request.status.value,
-                comment=comment,
-            )
-        )
+    notifications.add_for(
+        users,
+        expert_request_id=request.id,
+        action=action,
+        to_status=request.status.value,
+        comment=comment,
+    )
 
 
 def ask(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Iterable
 from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy import bindparam, func, select, update
@@ -43,6 +45,12 @@ def add(note: Notification) -> Notification:
         db.session.flush()  # the e-mail job names the notification: it needs its id
         jobs.enqueue(JobKind.MAIL, note.id)
     return note
+
+
+def add_for(users: Iterable[User], **values: Any) -> None:
+    """The same notification for each of these users (queued as `add` does)."""
+    for user in users:
+        add(Notification(user_id=user.id, **values))
 
 
 _UNREAD = select(func.count(Notification.id)).where(

@@ -17,7 +17,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from kitchen import people_names
 from kitchen.enums import Discipline
@@ -33,7 +32,7 @@ from kitchen.models import (
     Person,
     User,
 )
-from kitchen.services import audit, validation
+from kitchen.services import audit, validation, workflow
 from kitchen.services.access import (
     Action,
     authorize,
@@ -592,19 +591,8 @@ def merge(curator: User, kept: Person, gone: Person) -> Person:
         kept.id,
         {"merged": gone.id, "name": gone.name, "items": moved},
     )
-    _commit()
+    workflow.commit()
     return kept
-
-
-def _commit() -> None:
-    """Commit; an item changed meanwhile by someone else makes this fail cleanly (409)."""
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise Conflict(
-            _l("Someone else changed this item a moment ago. Please reload it.")
-        ) from exc
 
 
 def chosen(user: User, person_ids: list[int], item: Item | None = None) -> list[Person]:
@@ -689,7 +677,7 @@ def link_entry(curator: User, entry: str, person: Person) -> int:
         changed.append(item.id)
     if not changed:
         raise NotFound()
-    _commit()
+    workflow.commit()
     return len(changed)
 
 

@@ -147,7 +147,7 @@ def accept(user: User, revision_id: int, comment: str = "") -> Item:
     audit.record(
         user, "item.revise", "item", item.id, {"revision": revision.id, "changes": changes}
     )
-    workflow.commit(item)
+    workflow.commit()
     return item
 
 

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_, select, update
 
 from kitchen.extensions import db
-from kitchen.models import Item, ItemStatus, Notification, Role, User
+from kitchen.models import Item, ItemStatus, Role, User
 from kitchen.services import audit, notifications
 
 WARNINGS = (30, 7)  # days before the expiry, largest first
@@ -48,16 +48,9 @@ def _ends_before(day: date) -> ColumnElement[bool]:
 
 
 def _notify(item: Item, users: list[User], action: str, comment: str) -> None:
-    for user in users:
-        notifications.add(
-            Notification(
-                user_id=user.id,
-                item_id=item.id,
-                action=action,
-                to_status=item.status.value,
-                comment=comment,
-            )
-        )
+    notifications.add_for(
+        users, item_id=item.id, action=action, to_status=item.status.value, comment=comment
+    )
 
 
 def _curators() -> list[User]:

@@ -125,9 +125,9 @@ def transition(user: User, item: Item, move: Move, comment: str = "") -> Review:
     return review
 
 
-def commit(item: Item) -> None:
-    """Commit (the index and e-mail jobs go with it); a concurrent change to the same item makes
-    this one fail cleanly (409)."""
+def commit() -> None:
+    """Commit (the index and e-mail jobs go with it); a concurrent change to an item it changes
+    makes this one fail cleanly (409)."""
     try:
         db.session.commit()
     except StaleDataError as exc:
@@ -140,7 +140,7 @@ def commit(item: Item) -> None:
 def apply(user: User, item: Item, move: Move, comment: str = "") -> Review:
     """Make the move, record it, and commit."""
     review = transition(user, item, move, comment)
-    commit(item)
+    commit()
     return review
 
 
@@ -163,7 +163,7 @@ def claim(user: User, item: Item, take_over: bool = False) -> None:
     previous = item.claimed_by_id
     item.claimed_by_id, item.claimed_at = user.id, utcnow()
     audit.record(user, "item.claim", "item", item.id, {"previous": previous})
-    commit(item)
+    commit()
 
 
 def release(user: User, item: Item) -> None:
@@ -172,7 +172,7 @@ def release(user: User, item: Item) -> None:
     if item.claimed_by_id == user.id:
         item.claimed_by_id, item.claimed_at = None, None
         audit.record(user, "item.release", "item", item.id)
-        commit(item)
+        commit()
 
 
 def status_label(status: ItemStatus | str) -> str:
