@@ -102,10 +102,12 @@ def edit(person_id: int | None = None) -> ResponseReturnValue:
         )
         try:
             saved = people.save_person(
-                current_user, data, person, confirm_new=bool(form.confirm_new.data)
+                current_user,
+                data,
+                person,
+                confirm_new=bool(form.confirm_new.data),
+                adopt=form.adopt.data or "",
             )
-            if form.adopt.data and person is None:
-                people.link_entry(current_user, form.adopt.data, saved)
         except people.LikelyDuplicate as exc:
             candidates = list(exc.candidates)
             form_errors(form, exc)

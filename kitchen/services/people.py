@@ -468,10 +468,16 @@ def _check_portrait(user: User, file_id: int | None) -> None:
 
 
 def save_person(
-    curator: User, data: PersonData, person: Person | None = None, *, confirm_new: bool = False
+    curator: User,
+    data: PersonData,
+    person: Person | None = None,
+    *,
+    confirm_new: bool = False,
+    adopt: str = "",
 ) -> Person:
     """Create or change a record (curators); a new one that looks like a recorded person needs
-    `confirm_new`. Changed names reach the index of every linked item."""
+    `confirm_new`; one made for a free-text name (`adopt`) is linked where the name stood.
+    Changed names reach the index of every linked item."""
     authorize(curator, Action.MANAGE_PEOPLE)
     values = clean(data)
     _check_portrait(curator, values["portrait_file_id"])
@@ -485,6 +491,8 @@ def save_person(
         db.session.add(person)
         db.session.flush()
         audit.record(curator, "person.create", "person", person.id, {"name": person.name})
+        if adopt:  # made for a free-text name: linked where the name stood
+            _link_entry(curator, adopt, person)
     else:
         for name, value in values.items():
             old = getattr(person, name)
@@ -494,7 +502,7 @@ def save_person(
                 setattr(person, name, value)
         if changes:
             audit.record(curator, "person.update", "person", person.id, {"changes": changes})
-    db.session.commit()
+    workflow.commit()
     return person
 
 
@@ -657,10 +665,17 @@ def unlinked_names(limit: int = 200) -> list[UnlinkedName]:
 
 def link_entry(curator: User, entry: str, person: Person) -> int:
     """Link the record to every item whose free-text people field has this entry, and take
-    the entry out of the text; returns how many items changed."""
+    the entry out of the text; returns how many items changed (NotFound for none)."""
     authorize(curator, Action.MANAGE_PEOPLE)
-    if person.merged_into_id is not None:
-        raise ValidationError(_l("Choose two different records to merge."), field="person")
+    count = _link_entry(curator, entry, person)
+    if not count:
+        raise NotFound()
+    workflow.commit()
+    return count
+
+
+def _link_entry(curator: User, entry: str, person: Person) -> int:
+    """`link_entry` in the current transaction."""
     entry = entry.strip()
     changed = []
     query = select(Item).where(Item.people.contains(entry, autoescape=True))
@@ -675,9 +690,6 @@ def link_entry(curator: User, entry: str, person: Person) -> int:
             curator, "item.link_person", "item", item.id, {"entry": entry, "person": person.id}
         )
         changed.append(item.id)
-    if not changed:
-        raise NotFound()
-    workflow.commit()
     return len(changed)
 
 

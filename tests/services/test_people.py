@@ -337,8 +337,14 @@ def test_unlinked_names_are_listed_and_linked(
     assert db.session.get(Item, two.id).people == ""
     assert [p.id for p in db.session.get(Item, two.id).persons] == [person.id]
     assert "李娜（科普作家）" not in client.get("/people/unlinked").get_data(as_text=True)
+    three = factories.make_item(author, people="张三")
     made = client.get("/people/new?name=张三&adopt=张三")
-    assert made.status_code == 200
+    assert made.status_code == 200 and 'value="张三"' in made.get_data(as_text=True)
+    saved = client.post("/people/new", data={"name": "张三", "adopt": "张三"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    linked = db.session.get(Item, three.id)
+    assert linked.people == "" and [p.name for p in linked.persons] == ["张三"]
 
 
 def test_a_bad_person_changes_nothing(client: FlaskClient, login_as, curator: User) -> None:
