@@ -91,6 +91,27 @@ def make_person(**overrides: Any) -> Person:
     return person
 
 
+def make_expert(curator: User, contact: str = "宣传科 010-6840 0000") -> Person:
+    """王建国 of the national meteorological centre, saved by a curator: an expert in the
+    directory who agreed to be featured and contacted by the media."""
+    from kitchen.services import people
+
+    return people.save_person(
+        curator,
+        people.PersonData(
+            "王建国",
+            title="首席预报员",
+            affiliation="中国气象局国家气象中心",
+            disciplines=["meteorology"],
+            region="北京",
+            consent_featured=True,
+            contact=contact,
+            is_expert=True,
+            media_contact_ok=True,
+        ),
+    )
+
+
 def make_item(submitter: User | None = None, **overrides: Any) -> Item:
     """A story of the submitter's organisation, as a draft unless a status is given."""
     submitter = submitter or make_user(Role.CONTRIBUTOR)

@@ -54,19 +54,7 @@ def test_a_journalist_finds_a_scientist_and_asks_for_an_expert(
     page: Page, live_server: str, browser_login: BrowserLogin, drain
 ) -> None:
     curator = factories.make_user(Role.CURATOR)
-    expert = people.save_person(
-        curator,
-        people.PersonData(
-            "王建国",
-            title="首席预报员",
-            affiliation="中国气象局国家气象中心",
-            disciplines=["meteorology"],
-            consent_featured=True,
-            contact="宣传科 010-6840 0000",
-            is_expert=True,
-            media_contact_ok=True,
-        ),
-    )
+    expert = factories.make_expert(curator)
     item = factories.make_item(status=ItemStatus.APPROVED, title="台风季的气象预报")
     item.persons = [expert]
     db.session.commit()

@@ -12,28 +12,23 @@ from sqlalchemy import select
 
 from kitchen.enums import RequestStatus
 from kitchen.extensions import db
-from kitchen.models import AuditEvent, ExpertRequest, ItemStatus, Notification, Person, Role
-from kitchen.services import people, tokens
+from kitchen.models import (
+    AuditEvent,
+    ExpertRequest,
+    ItemStatus,
+    Notification,
+    Person,
+    Role,
+    User,
+)
+from kitchen.services import tokens
 from tests import factories
 
 CONTACT = "秘书 周老师 13800001234"
 
 
-def _expert(curator) -> Person:  # type: ignore[no-untyped-def]
-    return people.save_person(
-        curator,
-        people.PersonData(
-            "王建国",
-            title="首席预报员",
-            affiliation="中国气象局国家气象中心",
-            disciplines=["meteorology"],
-            region="北京",
-            consent_featured=True,
-            contact=CONTACT,
-            is_expert=True,
-            media_contact_ok=True,
-        ),
-    )
+def _expert(curator: User) -> Person:
+    return factories.make_expert(curator, CONTACT)
 
 
 def test_a_request_goes_to_the_centre_and_the_answer_back(
