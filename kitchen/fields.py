@@ -63,7 +63,7 @@ class ItemField:
     name: str  # the Item attribute, the form field and the service's input name
     type: FieldType
     label: str
-    max_length: int | None = None
+    max_length: int | None = None  # characters (PERSONS: records)
     required_for: frozenset[ItemKind] = frozenset()  # kinds that cannot be saved without it
     set_by: frozenset[Setter] = frozenset({Setter.SUBMIT})
     search_weight: int | None = None  # searched, each word counting this much in the ranking
@@ -141,6 +141,7 @@ ITEM_FIELDS: tuple[ItemField, ...] = (
         "persons",
         FieldType.PERSONS,
         N_("People in the directory"),
+        50,  # records at the most
         set_by=frozenset({Setter.SUBMIT, Setter.CORRECT}),
         search_weight=3,
         api_name="person_ids",

@@ -54,6 +54,8 @@ def field_input(field: fields.ItemField) -> Schema:
         schema = dict(TEXTS)
     elif field.type is fields.FieldType.PERSONS:
         schema = {"type": "array", "items": {"type": "integer", "minimum": 1}}
+        if field.max_length:
+            schema["maxItems"] = field.max_length
     elif field.type is fields.FieldType.DATE:
         schema = dict(DAY)
     elif field.type is fields.FieldType.FLAG:

@@ -38,9 +38,10 @@ class CheckboxList(SelectMultipleField):
 class PersonPicker(Field):
     """Records of the people directory, chosen by type-ahead: the page posts their ids."""
 
-    def __init__(self, label: Any = None, **kwargs: Any) -> None:
+    def __init__(self, label: Any = None, most: int = 50, **kwargs: Any) -> None:
         super().__init__(label, **kwargs)
         self.data: list[int] = []
+        self.most = most
 
     def process_formdata(self, valuelist: list[str]) -> None:
         try:
@@ -48,6 +49,9 @@ class PersonPicker(Field):
         except ValueError:
             self.data = []
             raise ValueError(str(_l("Choose people from the directory."))) from None
+        if len(self.data) > self.most:
+            self.data = []
+            raise ValueError(str(_l("At most %(n)d people can be linked.", n=self.most)))
 
     def process_data(self, value: Any) -> None:
         """Records (an item's `persons`) or their ids."""
@@ -85,7 +89,7 @@ def form_field(field: ItemField, label: Any = None) -> UnboundField:
         optional = [] if field.required_for else [Optional()]
         return SelectField(text, choices=[], validators=optional, description=description)
     if kind is FieldType.PERSONS:
-        return PersonPicker(text, description=description)
+        return PersonPicker(text, most=field.max_length or 50, description=description)
     return CheckboxList(text, choices=[], validate_choice=False, description=description)
 
 

@@ -86,13 +86,6 @@ def clean(field: ItemField, value: Any, kind: ItemKind) -> Any:
         if not value and not required and field.default is not None:
             value = field.default
         return validation.choice(value, field.choices, field.name)
-    if kind_of is FieldType.PERSONS:  # record ids: the people service checks each
-        try:
-            return [int(v) for v in value or []]
-        except (TypeError, ValueError):
-            raise ValidationError(
-                _l("Choose people from the directory."), field=field.name
-            ) from None
     return list(value or [])  # campaign slugs: the services look them up (find_campaigns)
 
 

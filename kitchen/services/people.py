@@ -18,7 +18,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, update
 
-from kitchen import people_names
+from kitchen import fields, people_names
 from kitchen.enums import Discipline
 from kitchen.extensions import db
 from kitchen.fields import split_list
@@ -605,11 +605,17 @@ def merge(curator: User, kept: Person, gone: Person) -> Person:
 
 def chosen(user: User, person_ids: list[int], item: Item | None = None) -> list[Person]:
     """The records an item is to link, checked: each must exist and be the user's to link
-    (links the item already has stay, whoever made them)."""
+    (links the item already has stay, whoever made them), no more than the spec allows; the
+    new ones are read in one query."""
+    wanted = list(dict.fromkeys(person_ids))
+    most = fields.BY_NAME["persons"].max_length or len(wanted)
+    if len(wanted) > most:
+        raise ValidationError(_l("At most %(n)d people can be linked.", n=most), field="persons")
     current = {p.id: p for p in item.persons} if item is not None else {}
+    loaded = {p.id: p for p in named([i for i in wanted if i not in current])}
     found: list[Person] = []
-    for person_id in dict.fromkeys(person_ids):
-        person = current.get(person_id) or db.session.get(Person, person_id)
+    for person_id in wanted:
+        person = current.get(person_id) or loaded.get(person_id)
         if person is None or (person_id not in current and not may_link_person(user, person)):
             raise ValidationError(
                 _l("Person %(n)d is not in the directory.", n=person_id), field="persons"

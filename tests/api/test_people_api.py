@@ -62,3 +62,22 @@ def test_people_suggestions_follow_scope(world: ApiWorld) -> None:
     assert [p.name for p in people.suggest(journalist, "扎")] == []
     assert [p.name for p in people.suggest(world.users["contributor"], "扎")] == ["扎西"]
     assert db.session.scalars(select(Item).where(Item.status == ItemStatus.APPROVED)).all()
+
+
+def test_bad_links_are_refused_and_change_nothing(
+    call: Call,
+    world: ApiWorld,
+    client,
+    login_as,  # type: ignore[no-untyped-def]
+) -> None:
+    too_many = list(range(1, 52))
+    refused = call("POST", "/items", json={**STORY, "person_ids": too_many})
+    assert refused.status_code == 422
+    assert "50" in refused.get_json()["error"]["message"]
+    before = db.session.scalars(select(Item)).all()
+    login_as(user=world.users["contributor"])
+    form = {"title": "标题", "body": "正文", "credit_line": "某科协", "usage_terms": "with_credit"}
+    for persons in (["abc"], [str(i) for i in too_many]):
+        page = client.post("/submit/new/story", data={**form, "persons": persons})
+        assert page.status_code == 400
+    assert db.session.scalars(select(Item)).all() == before

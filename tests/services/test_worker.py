@@ -198,3 +198,25 @@ def test_without_smtp_no_mail_jobs_are_queued(app: Flask) -> None:
     workflow.apply(factories.make_user(Role.CURATOR), item, Move.APPROVE)
     kinds = db.session.scalars(select(Job.kind)).all()
     assert JobKind.MAIL.value not in kinds
+
+
+def test_an_expert_request_and_its_answer_are_emailed(app: Flask, drain, smtp_server) -> None:
+    from kitchen.services import experts
+
+    _controller, inbox = smtp_server
+    curator = factories.make_user(Role.CURATOR)
+    expert = factories.make_expert(curator, "宣传科 010-6840 0000")
+    journalist = factories.make_user(Role.JOURNALIST)
+    request = experts.ask(journalist, expert, "台风季的预报难点", "科技日报", None)
+    drain()
+    (asked,) = [message_from_bytes(m) for m in inbox.messages]
+    assert asked["To"] == curator.email
+    assert "王建国" in str(make_header(decode_header(asked["Subject"])))
+    body = asked.get_payload(decode=True).decode("utf-8")
+    assert f"https://kitchen.example/experts/requests/{request.id}" in body
+    assert "科技日报" in body and "010-6840" not in body
+    experts.answer(curator, request, True, "请联系国家气象中心宣传科。")
+    drain()
+    told = message_from_bytes(inbox.messages[-1])
+    assert told["To"] == journalist.email
+    assert "请联系国家气象中心宣传科。" in told.get_payload(decode=True).decode("utf-8")
