@@ -85,6 +85,9 @@ STATUS_COLOURS = {
     ItemStatus.APPROVED: "success",
     ItemStatus.REJECTED: "danger",
     ItemStatus.WITHDRAWN: "dark",
+    RequestStatus.OPEN: "warning",
+    RequestStatus.FORWARDED: "success",
+    RequestStatus.DECLINED: "secondary",
 }
 
 

@@ -84,7 +84,7 @@ def person_json(person: Person, with_contact: bool) -> dict[str, object]:
         "honours": split_list(person.honours),
         "region": person.region,
         "bio": person.bio,
-        "expert": person.is_expert and person.media_contact_ok,
+        "expert": person.listed_expert,
         "page_url": external_url("people.show", person_id=person.id),
     }
     if with_contact:

@@ -146,7 +146,7 @@ def merge(person_id: int) -> ResponseReturnValue:
         else:
             flash(_("The records were merged."), "success")
             return redirect(url_for("people.show", person_id=kept.id))
-    candidates = people.likely_duplicates(kept.name, kept.title + kept.affiliation, kept.id)
+    candidates = people.duplicates_of(kept)
     return render_template(
         "people/merge.html", form=form, person=kept, candidates=candidates
     ), _status(form)

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kitchen.enums import RequestStatus
@@ -61,6 +73,21 @@ class Person(Base):
 
     portrait: Mapped[MediaFile | None] = relationship()
     proposed_by: Mapped[Organization | None] = relationship()
+
+    @hybrid_property
+    def listed_expert(self) -> bool:
+        """In the expert directory: an expert who agreed to be contacted by the media."""
+        return self.is_expert and self.media_contact_ok
+
+    @listed_expert.inplace.expression
+    @classmethod
+    def _listed_expert(cls) -> ColumnElement[bool]:
+        return and_(cls.is_expert.is_(True), cls.media_contact_ok.is_(True))
+
+    @property
+    def detail(self) -> str:
+        """What tells two people of one name apart: title and affiliation."""
+        return " · ".join(part for part in (self.title, self.affiliation) if part)
 
     @property
     def all_names(self) -> list[str]:

@@ -115,7 +115,7 @@ def _items(report: Report) -> None:
 def _people(report: Report) -> None:
     """Records of the people the items name (as the migration made them for existing items),
     with what the centre knows about them, and two experts named 王建国."""
-    from kitchen.models import ItemStatus, MediaFile, Person
+    from kitchen.models import Person
 
     if db.session.scalar(select(Person.id).limit(1)) is not None:
         return
@@ -131,17 +131,8 @@ def _people(report: Report) -> None:
             person = db.session.scalars(query).first()
             values["title"] = spec["match"]
         if person is not None:
-            photo = db.session.scalars(
-                select(MediaFile)
-                .join(Item, Item.id == MediaFile.item_id)
-                .where(
-                    Item.persons.any(Person.id == person.id),
-                    Item.status == ItemStatus.APPROVED,
-                    MediaFile.media_type == "image",
-                )
-                .order_by(MediaFile.id)
-            ).first()
-            values["portrait_file_id"] = photo.id if photo is not None else None
+            photos = people.portrait_choices(curator, person, limit=1)
+            values["portrait_file_id"] = photos[0].id if photos else None
         people.save_person(curator, people.PersonData(**values), person, confirm_new=True)  # type: ignore[arg-type]
         report(f"person {spec['name']}")
 

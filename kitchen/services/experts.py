@@ -28,11 +28,6 @@ from kitchen.services.access import (
 from kitchen.services.errors import Conflict, NotFound, ValidationError
 
 
-def is_expert(person: Person) -> bool:
-    """In the directory: an expert who agreed to be contacted by the media."""
-    return person.is_expert and person.media_contact_ok
-
-
 def _notify(users: list[User], request: ExpertRequest, action: str, comment: str) -> None:
     notifications.add_for(
         users,
@@ -48,7 +43,7 @@ def ask(
 ) -> ExpertRequest:
     """A journalist asks for an introduction to an expert they may see."""
     authorize(journalist, Action.ASK_EXPERT)
-    if not can_see_person(journalist, person) or not is_expert(person):
+    if not can_see_person(journalist, person) or not person.listed_expert:
         raise NotFound()
     topic = validation.text(topic, "topic", max_len=2000, required=True)
     outlet = validation.text(outlet, "outlet", max_len=200, required=True)

@@ -163,6 +163,11 @@ def get_person(user: User, person_id: int) -> Person:
     return person
 
 
+def duplicates_of(person: Person) -> list[Person]:
+    """Other records that may be this person (what a merge offers)."""
+    return likely_duplicates(person.name, person.title + person.affiliation, person.id)
+
+
 def _similar(a: str, b: str) -> bool:
     """Two descriptions (title and affiliation) that may name the same place: either empty, or
     sharing a third of their character pairs."""
@@ -264,7 +269,7 @@ class PeoplePage:
 def _base(user: User, flt: PeopleFilter) -> Select[tuple[Person]]:
     query = select(Person).where(visible_people(user))
     if flt.experts_only:
-        query = query.where(Person.is_expert.is_(True), Person.media_contact_ok.is_(True))
+        query = query.where(Person.listed_expert)
     if flt.text:
         query = query.where(_name_match(flt.text))
     return query
@@ -393,17 +398,16 @@ def person_view(user: User, person_id: int, page: int = 1) -> PersonView:
         portrait=portrait_of(user, person),
         sees_contact=sees_person_contact(user),
         manages=role_may(user, Action.MANAGE_PEOPLE),
-        may_ask=role_may(user, Action.ASK_EXPERT) and person.is_expert and person.media_contact_ok,
+        may_ask=role_may(user, Action.ASK_EXPERT) and person.listed_expert,
     )
 
 
 def suggestion(person: Person) -> dict[str, object]:
     """A record as the picker lists it: the name and what tells two of that name apart."""
-    detail = "，".join(x for x in (person.title, person.affiliation) if x)
     return {
         "id": person.id,
         "name": person.name,
-        "detail": detail,
+        "detail": person.detail,
         "proposed": not person.confirmed,
     }
 
