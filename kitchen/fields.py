@@ -67,12 +67,19 @@ class ItemField:
     required_for: frozenset[ItemKind] = frozenset()  # kinds that cannot be saved without it
     set_by: frozenset[Setter] = frozenset({Setter.SUBMIT})
     search_weight: int | None = None  # searched, each word counting this much in the ranking
+    # (0: found by its words, which never rank: an item's own text comes first)
+    index_name: str = ""  # the name of its text in the index where it differs from `name`
     api_name: str = ""  # the JSON name where it differs from `name`
     choices: builtins.type[StrEnum] | None = None  # CHOICE: the enum
     joiner: str = ", "  # LIST: how the stored string joins its entries
     description: str = ""  # the form's help line
     api_description: str = ""  # the OpenAPI schema's description
     default: object = None  # what a new item starts with (None: the type's empty value)
+
+    @property
+    def text_name(self) -> str:
+        """The name of the field's text in the search index."""
+        return self.index_name or self.name
 
     @property
     def json_name(self) -> str:
@@ -265,6 +272,8 @@ ITEM_FIELDS: tuple[ItemField, ...] = (
         FieldType.CAMPAIGNS,
         N_("Suggested campaigns"),
         set_by=EVERYWHERE,
+        search_weight=0,  # 扶贫 finds the items tagged 定点扶贫, below those that say it
+        index_name="campaign_names",
         api_description="Slugs of open campaigns the item answers.",
     ),
     ItemField(

@@ -166,6 +166,9 @@ NOTE_HEADLINES: dict[str, object] = {
     "expert_request": _l("A journalist asks for an expert"),
     "expert_forwarded": _l("The centre answered your request for an expert"),
     "expert_declined": _l("The centre could not arrange an introduction"),
+    "call_open": _l("A call for material is open"),
+    "call_reminder": _l("Reminder: a call is waiting for your answer"),
+    "saved_search": _l("New matches of your saved search"),
 }
 
 

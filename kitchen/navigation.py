@@ -36,6 +36,7 @@ MENUS: dict[Role, list[tuple[str, object]]] = {
         ("people.index", _l("People")),
         ("people.experts_index", _l("Experts")),
         ("library.selection", _l("My selection")),
+        ("library.collections", _l("Collections")),
     ],
     Role.ADMIN: [
         ("main.home", _l("Home")),
@@ -87,3 +88,6 @@ def init_app(app: Flask) -> None:
     from kitchen.services.people import named
 
     app.jinja_env.globals["people_named"] = named
+    from kitchen.services.alerts import params_of
+
+    app.jinja_env.globals["saved_params"] = params_of

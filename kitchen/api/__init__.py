@@ -17,6 +17,7 @@ csrf.exempt(bp)
 from kitchen.api import (  # noqa: E402
     account,
     auth,
+    desk,
     files,
     items,
     openapi,
@@ -25,4 +26,15 @@ from kitchen.api import (  # noqa: E402
     search,
 )
 
-__all__ = ["account", "auth", "bp", "files", "items", "openapi", "people", "reports", "search"]
+__all__ = [
+    "account",
+    "auth",
+    "bp",
+    "desk",
+    "files",
+    "items",
+    "openapi",
+    "people",
+    "reports",
+    "search",
+]

@@ -263,6 +263,12 @@ def _search_paths() -> dict[str, Any]:
     search_params = [
         query("q", {"type": "string", "maxLength": 500}, "Words, in Chinese or English."),
         *(facet_param(facet) for facet in shown_facets(staff=True)),
+        query(
+            "from",
+            {"type": "string", "format": "date"},
+            "Only items of this day or later: the event's date, else the day it was approved.",
+        ),
+        query("to", {"type": "string", "format": "date"}, "Only items of this day or earlier."),
         query("sort", {"type": "string", "enum": list(SORTS)}, "Order."),
         *params("SearchPage", "PerPage"),
     ]
@@ -383,9 +389,65 @@ def _people_paths() -> dict[str, Any]:
     }
 
 
+def _desk_paths() -> dict[str, Any]:
+    """A journalist's desk: saved searches and collections."""
+    collection_id = {
+        "name": "collection_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    }
+    return {
+        "/saved-searches": {
+            "get": operation(
+                "listSavedSearches",
+                "The caller's saved searches, with their feeds",
+                "search",
+                answer(200, "The saved searches, by name.", ref("SavedSearchList")) | errors(*READ),
+            ),
+            "post": operation(
+                "saveSearch",
+                "Save a search; new approved matches are announced once a day at most",
+                "search",
+                answer(201, "The saved search.", ref("SavedSearch")) | errors(*WRITE, 422),
+                requestBody=json_body(ref("SavedSearchCreate")),
+            ),
+        },
+        "/collections": {
+            "get": operation(
+                "listCollections",
+                "The caller's collections and those shared with the caller",
+                "search",
+                answer(200, "The collections, the basket first.", ref("CollectionList"))
+                | errors(*READ),
+            )
+        },
+        "/collections/{collection_id}": {
+            "get": operation(
+                "getCollection",
+                "One collection with its items and notes",
+                "search",
+                answer(200, "The collection.", ref("CollectionDetail")) | errors(*READ, 404),
+                parameters=[collection_id],
+            )
+        },
+        "/collections/{collection_id}/items": {
+            "post": operation(
+                "addToCollection",
+                "Put an approved item into a collection (the owner and editors)",
+                "search",
+                answer(201, "The collection.", ref("CollectionDetail")) | errors(*WRITE, 409, 422),
+                parameters=[collection_id],
+                requestBody=json_body(ref("CollectionAdd")),
+            )
+        },
+    }
+
+
 def paths() -> dict[str, Any]:
     """Every path of the API."""
     return {
+        **_desk_paths(),
         **_people_paths(),
         **_account_paths(),
         **_item_paths(),

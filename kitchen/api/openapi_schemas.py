@@ -29,6 +29,19 @@ def enum(values: type[StrEnum]) -> Schema:
     return {"type": "string", "enum": [v.value for v in values]}
 
 
+def _search_query() -> Schema:
+    """A saved search's query: the search endpoint's parameters (words, filters, dates)."""
+    from kitchen.fields import FACETS
+
+    names = ["q", *(f.query_param for f in FACETS if f.shown), "from", "to"]
+    return {
+        "type": "object",
+        "properties": {name: {"type": "string", "maxLength": 500} for name in names},
+        "additionalProperties": False,
+        "description": 'The search\'s query parameters, e.g. {"q": "量子", "kind": "story"}.',
+    }
+
+
 def obj(properties: dict[str, Schema], required: list[str] | None = None, **extra: Any) -> Schema:
     """An object schema; every property is required unless `required` says otherwise."""
     names = list(properties) if required is None else required
@@ -275,6 +288,27 @@ REPORT_ROW = obj(
         ),
     }
 )
+SEARCH_QUERY = _search_query()
+SAVED_SEARCH = obj(
+    {
+        "id": INT,
+        "name": TEXT,
+        "query": SEARCH_QUERY,
+        "feed_url": {**URL, "description": "The search's Atom feed; the address is the key."},
+        "created_at": {"type": "string", "format": "date-time"},
+    }
+)
+COLLECTION = obj(
+    {
+        "id": INT,
+        "name": TEXT,
+        "is_default": {**BOOL, "description": "The basket (素材篮) the item page fills."},
+        "mine": BOOL,
+        "may_edit": BOOL,
+        "item_count": INT,
+        "url": URL,
+    }
+)
 USE = obj(
     {
         "id": INT,
@@ -406,6 +440,39 @@ SCHEMAS: dict[str, Schema] = {
     "ReportRow": REPORT_ROW,
     "Use": USE,
     "UseList": obj({"results": {"type": "array", "items": ref("Use")}}),
+    "SavedSearch": SAVED_SEARCH,
+    "SavedSearchList": obj({"results": {"type": "array", "items": ref("SavedSearch")}}),
+    "SavedSearchCreate": obj(
+        {
+            "name": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": NOT_BLANK},
+            "query": SEARCH_QUERY,
+        },
+        additionalProperties=False,
+    ),
+    "Collection": COLLECTION,
+    "CollectionList": obj({"results": {"type": "array", "items": ref("Collection")}}),
+    "CollectionDetail": {
+        "allOf": [
+            ref("Collection"),
+            obj(
+                {
+                    "items": {
+                        "type": "array",
+                        "items": obj({"note": TEXT, "item": ref("ItemSummary")}),
+                        "description": "In the collection's order.",
+                    }
+                }
+            ),
+        ]
+    },
+    "CollectionAdd": obj(
+        {
+            "item_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+            "note": {"type": "string", "maxLength": 500},
+        },
+        required=["item_id"],
+        additionalProperties=False,
+    ),
     "UseCreate": obj(
         {
             "outlet": {

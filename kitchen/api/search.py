@@ -44,6 +44,9 @@ def search() -> ResponseReturnValue:
             filters[facet.name] = payloads.query_int(name, maximum=facet.maximum)
         else:
             filters[facet.name] = payloads.query_text(name)
+    dates = library.dates_from(
+        {name: payloads.query_text(name) or "" for name in library.DATE_PARAMS}
+    )
     results = library.search(
         current_user,
         payloads.query_text("q") or "",
@@ -51,6 +54,7 @@ def search() -> ResponseReturnValue:
         sort=sort,
         page=payloads.query_int("page", 1, maximum=library.MAX_PAGE) or 1,
         per_page=payloads.query_int("per_page", 20, maximum=library.MAX_PER_PAGE) or 20,
+        dates=dates,
     )
     return jsonify(
         {

@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
         people,
         reports,
         review,
+        shared,
         submit,
         tokens,
     )
@@ -33,4 +34,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(tokens.bp)
+    app.register_blueprint(shared.bp)
     app.register_blueprint(api.bp)

@@ -21,7 +21,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kitchen.blueprints.guards import form_errors, requires
-from kitchen.forms.admin import CampaignForm, OrgForm, UserForm, org_kind_choices, role_choices
+from kitchen.forms.admin import (
+    CampaignForm,
+    OrgForm,
+    UserForm,
+    member_kind_choices,
+    org_kind_choices,
+    role_choices,
+)
 from kitchen.inputs import page_number, record_id
 from kitchen.models import AccountLink, User
 from kitchen.services import (
@@ -152,6 +159,10 @@ def campaign_form(slug: str | None = None) -> ResponseReturnValue:
     """Create or edit a campaign; open or close it."""
     campaign = campaigns.get_campaign(slug) if slug else None
     form = CampaignForm(obj=campaign)
+    form.call_kinds.choices = member_kind_choices()
+    if campaign is not None and request.method == "GET":
+        form.call_kinds.data = [k for k in campaign.target_kinds.split(",") if k]
+        form.call_regions.data = campaign.target_regions
     if form.validate_on_submit():
         data = campaigns.CampaignData(
             slug=form.slug.data or "",
@@ -160,6 +171,8 @@ def campaign_form(slug: str | None = None) -> ResponseReturnValue:
             starts_on=form.starts_on.data,
             ends_on=form.ends_on.data,
             is_open=bool(form.is_open.data),
+            target_kinds=tuple(form.call_kinds.data or ()),
+            target_regions=form.call_regions.data or "",
         )
         try:
             campaigns.save_campaign(data, current_user, campaign)

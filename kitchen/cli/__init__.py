@@ -34,6 +34,20 @@ def expire_command() -> None:
     click.echo(f"{report.warned} items warned about, {report.withdrawn} withdrawn.")
 
 
+@kitchen_cli.command("calls")
+def calls_command() -> None:
+    """Open, remind about and close the calls whose dates say so; announce new matches of
+    saved searches (the worker does both every 10 minutes)."""
+    from kitchen.services import alerts, calls
+
+    report = calls.sweep()
+    click.echo(
+        f"{report.opened} calls opened, {report.closed} closed, "
+        f"{report.reminded} organisations reminded."
+    )
+    click.echo(f"{alerts.sweep()} saved searches announced new matches.")
+
+
 @kitchen_cli.command("report")
 @click.option("--period", default="", help="2026Q4, 2026-11 or 2026 (default: this quarter).")
 @click.option(

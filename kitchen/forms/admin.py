@@ -16,7 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from kitchen.models import OrgKind, Role
+from kitchen.forms.submit import CheckboxList
+from kitchen.models import MEMBER_KINDS, OrgKind, Role
 
 
 def org_kind_choices() -> list[tuple[str, str]]:
@@ -29,6 +30,14 @@ def org_kind_choices() -> list[tuple[str, str]]:
         OrgKind.MEDIA: _l("Media"),
     }
     return [(kind.value, str(labels[kind])) for kind in OrgKind]
+
+
+def member_kind_choices() -> list[tuple[str, str]]:
+    """The member organisation kinds a call can be for, with their labels."""
+    return [(value, text) for value, text in org_kind_choices() if value in _MEMBER_VALUES]
+
+
+_MEMBER_VALUES = frozenset(kind.value for kind in MEMBER_KINDS)
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -80,5 +89,23 @@ class CampaignForm(FlaskForm):
     description = TextAreaField(_l("Brief"), validators=[Optional(), Length(max=5000)])
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
-    is_open = BooleanField(_l("Open for submissions"), default=True)
+    is_open = BooleanField(
+        _l("Open for submissions"),
+        default=True,
+        description=_l(
+            "With a start date, the call opens by itself on that day and closes after its end "
+            "date; the organisations it is for are told, and reminded before the deadline."
+        ),
+    )
+    call_kinds = CheckboxList(
+        _l("For these kinds of organisation"),
+        choices=[],
+        validators=[Optional()],
+        description=_l("None ticked: every member organisation."),
+    )
+    call_regions = StringField(
+        _l("For these regions"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Separate with commas or 、; empty: every region."),
+    )
     submit = SubmitField(_l("Save"))

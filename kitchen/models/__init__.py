@@ -12,9 +12,18 @@ from kitchen.models.base import (
     utcnow,
 )
 from kitchen.models.campaign import Campaign
+from kitchen.models.desk import (
+    Collection,
+    CollectionEntry,
+    CollectionGrant,
+    SavedSearch,
+    SavedSearchHit,
+    ShareLink,
+    ShareVisit,
+)
 from kitchen.models.item import Item, MediaFile, item_campaign
 from kitchen.models.job import Job, JobKind
-from kitchen.models.library import DownloadEvent, SelectionEntry
+from kitchen.models.library import DownloadEvent
 from kitchen.models.notification import Notification
 from kitchen.models.organization import Organization
 from kitchen.models.person import ExpertRequest, Person, item_person
@@ -31,6 +40,9 @@ __all__ = [
     "Base",
     "Campaign",
     "Channel",
+    "Collection",
+    "CollectionEntry",
+    "CollectionGrant",
     "DownloadEvent",
     "ExpertRequest",
     "Handoff",
@@ -50,7 +62,10 @@ __all__ = [
     "Review",
     "Revision",
     "Role",
-    "SelectionEntry",
+    "SavedSearch",
+    "SavedSearchHit",
+    "ShareLink",
+    "ShareVisit",
     "Urgency",
     "UsageTerms",
     "User",

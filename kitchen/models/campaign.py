@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, String, Text
+from sqlalchemy import Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kitchen.models.base import Base, UTCDateTime, utcnow
@@ -23,6 +23,15 @@ class Campaign(Base):
     ends_on: Mapped[date | None] = mapped_column(Date)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Whom the call is for: organisation kinds (comma-joined OrgKind values) and regions
+    # (、-joined); empty means every member organisation.
+    target_kinds: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    target_regions: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # What the worker did by the dates (kitchen.services.calls): announced the call, closed
+    # it, and the last automatic reminder (days before the deadline).
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_days: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self) -> str:
         return f"<Campaign {self.slug}>"

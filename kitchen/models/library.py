@@ -1,14 +1,13 @@
-"""What journalists do with the library: downloads and selections."""
+"""What journalists do with the library: downloads (collections are in kitchen.models.desk)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from kitchen.models.base import Base, UTCDateTime, utcnow
-from kitchen.models.item import Item
 
 
 class DownloadEvent(Base):
@@ -24,20 +23,9 @@ class DownloadEvent(Base):
     file_id: Mapped[int | None] = mapped_column(ForeignKey("media_file.id", ondelete="SET NULL"))
     rendition: Mapped[str] = mapped_column(String(16))
     via: Mapped[str] = mapped_column(String(16), default="web")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-
-
-class SelectionEntry(Base):
-    """An item in a user's selection (素材篮), to download together as one ZIP."""
-
-    __tablename__ = "selection_entry"
-    __table_args__ = (UniqueConstraint("user_id", "item_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    # A download by someone without an account, through a share link: `user_id` is the link's
+    # owner, so it counts where the owner's downloads count.
+    share_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("share_link.id", ondelete="SET NULL")
     )
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    item: Mapped[Item] = relationship()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

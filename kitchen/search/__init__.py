@@ -31,7 +31,7 @@ from kitchen.fields import FACET_NAMES as FACET_NAMES
 from kitchen.fields import searched
 
 # The searched fields in the order the index reads them (kitchen.fields).
-TEXT_ORDER = tuple(f.name for f in searched())
+TEXT_ORDER = tuple(f.text_name for f in searched())
 
 SORTS = ("relevance", "newest")  # the first is the default
 MAX_PER_PAGE = 100  # results a page at the most (the page, the API and the engine agree)
@@ -97,18 +97,29 @@ class SearchDocument:
     @property
     def year(self) -> str:
         """The year it is filed under: its event date, else approval, else creation."""
-        return str((self.event_date or self.approved_at or self.created_at).year)
+        return str(self.day.year)
+
+    @property
+    def day(self) -> date:
+        """The day it is filed under (a search's date range reads it): its event date, else
+        the day it was approved, else the day it was made."""
+        if self.event_date is not None:
+            return self.event_date
+        return (self.approved_at or self.created_at).date()
 
 
 @dataclass
 class SearchQuery:
     """What a user asked for: text, facet filters, visibility scope, sort and page.
 
-    `filters` maps facet names (kitchen.fields.FACETS) to the one value wanted.
+    `filters` maps facet names (kitchen.fields.FACETS) to the one value wanted; `date_from`
+    and `date_to` (inclusive) bound the day each document is filed under (`SearchDocument.day`).
     """
 
     text: str = ""
     filters: dict[str, str] = field(default_factory=dict)
+    date_from: date | None = None
+    date_to: date | None = None
     statuses: set[str] | None = None
     visible_org_statuses: tuple[str, set[str]] | None = None
     hidden_terms: set[str] | None = None

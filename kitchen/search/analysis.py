@@ -162,9 +162,12 @@ def _breaks_phrase(gap: str) -> bool:
 
 
 def word_weights(weighted_texts: Iterable[tuple[str, int]]) -> dict[str, int]:
-    """Count search-mode words over (text, field weight) pairs, each hit adding its weight."""
+    """Count search-mode words over (text, field weight) pairs, each hit adding its weight
+    (a text of weight 0 adds none)."""
     weights: Counter[str] = Counter()
     for text, factor in weighted_texts:
+        if factor <= 0:
+            continue  # found by its letters, never ranked by them
         counts = Counter(_jieba().cut_for_search(text))  # counted in C; filtered per distinct word
         if factor != 1:
             counts = Counter({word: n * factor for word, n in counts.items()})

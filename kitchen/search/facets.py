@@ -16,7 +16,7 @@ from whoosh.util.numeric import byte_to_length
 
 from kitchen.fields import FACETS
 from kitchen.search import SearchQuery
-from kitchen.search.schema import MULTI_SEPARATOR
+from kitchen.search.schema import MULTI_SEPARATOR, day_key
 from kitchen.search.whoosh_adapter import length_bytes, live_mask
 
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -73,6 +73,7 @@ class SegmentView:
         self.size = reader.doc_count_all()
         self.facets = {f.name: FacetColumn(_column(reader, f.name), f.multi) for f in FACETS}
         self.recency = np.array(_column(reader, "recency"), dtype=np.int64)
+        self.days = np.array(_column(reader, "day"), dtype=np.int64)
         self.docids = np.array(_column(reader, "docid"), dtype=np.int64)
         lengths = length_bytes(reader, "words")
         self.word_lengths = (
@@ -84,13 +85,18 @@ class SegmentView:
         return live_mask(reader.segment())
 
     def filter_mask(self, query: SearchQuery) -> np.ndarray | None:
-        """Mask of documents passing the facet filters and visibility; None if no filter."""
+        """Mask of documents passing the facet filters, the date range and visibility; None if
+        no filter."""
         mask: np.ndarray | None = None
         for name, value in query.filters.items():
             column = self.facets.get(name)  # an unknown facet matches nothing
             none = np.zeros(self.size, dtype=bool)
             part = none if column is None else column.docs_with(str(value), self.size)
             mask = part if mask is None else mask & part
+        for bound, inside in ((query.date_from, np.greater_equal), (query.date_to, np.less_equal)):
+            if bound is not None:
+                part = inside(self.days, day_key(bound))
+                mask = part if mask is None else mask & part
         visible = self.visible_mask(query)
         if visible is not None:
             mask = visible if mask is None else mask & visible

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from whoosh import columns, fields, formats
 
@@ -14,8 +14,9 @@ from kitchen.search.analysis import normalize, word_weights
 
 MULTI_SEPARATOR = "\x1f"  # joins a multi-valued facet's values (campaigns) in one column value
 # Ranking weight of a word by the field it occurs in (the field spec's search weights): a title
-# hit outranks a body hit. A field the spec does not know counts once.
-WORD_FIELD_WEIGHTS = {f.name: f.search_weight or 1 for f in searched()}
+# hit outranks a body hit; a field of weight 0 is found but never ranks. A field the spec does
+# not know counts once.
+WORD_FIELD_WEIGHTS = {f.text_name: f.search_weight or 0 for f in searched()}
 MAX_WORD_FREQUENCY = 255  # one byte per posting
 
 
@@ -110,6 +111,7 @@ def build_schema() -> fields.Schema:
         docid=fields.COLUMN(columns.NumericColumn("q", default=0)),
         fingerprint=fields.COLUMN(columns.NumericColumn("Q", default=0)),
         recency=fields.COLUMN(columns.NumericColumn("q", default=0)),
+        day=fields.COLUMN(columns.NumericColumn("i", default=0)),
         **facet_columns,
     )
 
@@ -131,6 +133,11 @@ def document_words(fields_: list[tuple[str, str]]) -> tuple[dict[str, int], int]
 def recency_key(doc: SearchDocument) -> int:
     """Sort key for "newest": approval time, then creation time (unapproved items last)."""
     return (_epoch(doc.approved_at) << 32) | _epoch(doc.created_at)
+
+
+def day_key(day: date) -> int:
+    """A day as the whole number YYYYMMDD (ordered as the days are)."""
+    return day.year * 10_000 + day.month * 100 + day.day
 
 
 def _epoch(moment: datetime | None) -> int:
@@ -161,6 +168,7 @@ def per_doc_values(doc: SearchDocument) -> dict[str, object]:
         "docid": doc.id,
         "fingerprint": fingerprint(source),
         "recency": recency_key(doc),
+        "day": day_key(doc.day),
     }
     values.update({k: v.encode("utf-8") for k, v in facet_values(doc).items()})
     return values

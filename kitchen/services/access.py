@@ -7,7 +7,18 @@ from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
-from kitchen.models import ExpertRequest, Item, ItemStatus, Person, Role, UsageTerms, User
+from kitchen.models import (
+    Collection,
+    CollectionGrant,
+    ExpertRequest,
+    Item,
+    ItemStatus,
+    Person,
+    Role,
+    ShareLink,
+    UsageTerms,
+    User,
+)
 from kitchen.models.item import PUBLIC_STATUSES
 from kitchen.services.errors import Forbidden, NotFound
 
@@ -152,8 +163,47 @@ def may_edit_now(user: User | None, item: Item) -> bool:
 
 
 def may_select(user: User | None, item: Item) -> bool:
-    """Approved items the user may see go into the selection (素材篮) and its ZIP."""
+    """Approved items the user may see go into collections (素材篮) and their ZIPs."""
     return item.is_public and can_see(user, item)
+
+
+def _grant(user: User | None, collection: Collection) -> CollectionGrant | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return next((g for g in collection.grants if g.user_id == user.id), None)
+
+
+def can_see_collection(user: User | None, collection: Collection) -> bool:
+    """A collection is read by its owner and the accounts it is shared with."""
+    if not _active(user):
+        return False
+    assert user is not None
+    return collection.owner_id == user.id or _grant(user, collection) is not None
+
+
+def may_edit_collection(user: User | None, collection: Collection) -> bool:
+    """Items and notes are changed by the owner and the accounts given the right to edit."""
+    if not _active(user):
+        return False
+    assert user is not None
+    grant = _grant(user, collection)
+    return collection.owner_id == user.id or (grant is not None and grant.can_edit)
+
+
+def may_manage_collection(user: User | None, collection: Collection) -> bool:
+    """Only the owner renames, deletes and shares a collection."""
+    return _active(user) and user is not None and collection.owner_id == user.id
+
+
+def may_share_by_link(user: User | None, item: Item) -> bool:
+    """What the user may collect goes into a share link, except internal-only material, which
+    never leaves the library's accounts."""
+    return may_select(user, item) and item.usage_terms not in INTERNAL_TERMS
+
+
+def may_manage_share_link(user: User | None, link: ShareLink) -> bool:
+    """A share link is listed and revoked by the account that made it."""
+    return _active(user) and user is not None and link.owner_id == user.id
 
 
 def has_own_items(user: User | None) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 
 from kitchen.extensions import db
 from kitchen.models import (
@@ -16,10 +16,11 @@ from kitchen.models import (
     Item,
     ItemStatus,
     Organization,
+    OrgKind,
     User,
     item_campaign,
 )
-from kitchen.services import audit, validation
+from kitchen.services import audit, calls, validation
 from kitchen.services.errors import Conflict, NotFound, ValidationError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -35,6 +36,8 @@ class CampaignData:
     starts_on: date | None = None
     ends_on: date | None = None
     is_open: bool = True
+    target_kinds: tuple[str, ...] = ()  # organisation kinds the call is for (none: every one)
+    target_regions: str = ""  # regions, separated by 、 or commas (none: every region)
 
 
 def list_campaigns(open_only: bool = False) -> list[Campaign]:
@@ -77,18 +80,26 @@ def save_campaign(
     name = validation.text(data.name, "name", max_len=120, required=True)
     description = validation.text(data.description, "description", max_len=5000)
     validation.date_range(data.starts_on, data.ends_on)
+    kinds, regions = calls.clean_targets(data.target_kinds, data.target_regions)
     for column, value, field in ((Campaign.slug, slug, "slug"), (Campaign.name, name, "name")):
         clash = db.session.scalars(select(Campaign).where(column == value)).first()
         if clash is not None and clash is not campaign:
             raise Conflict(_l("A campaign with this name or slug already exists."), field=field)
     created = campaign is None
     campaign = campaign or Campaign(slug=slug, name=name)
+    dates_changed = created or (campaign.starts_on, campaign.ends_on) != (
+        data.starts_on,
+        data.ends_on,
+    )
     campaign.slug, campaign.name, campaign.description = slug, name, description
     campaign.starts_on, campaign.ends_on, campaign.is_open = (
         data.starts_on,
         data.ends_on,
         data.is_open,
     )
+    campaign.target_kinds, campaign.target_regions = kinds, regions
+    if dates_changed:
+        calls.reset_by_dates(campaign)
     db.session.add(campaign)
     db.session.flush()
     audit.record(
@@ -96,7 +107,7 @@ def save_campaign(
         "campaign.create" if created else "campaign.update",
         "campaign",
         campaign.id,
-        {"slug": slug, "name": name, "is_open": data.is_open},
+        {"slug": slug, "name": name, "is_open": campaign.is_open},
     )
     db.session.commit()
     return campaign
@@ -113,9 +124,23 @@ def approved_counts() -> dict[int, int]:
     return {campaign_id: count for campaign_id, count in rows}
 
 
-def answers(campaign: Campaign) -> list[tuple[str, int, int]]:
-    """Who answered the call, and who did not: every active member organisation (and any other
-    that answered) with the items it sent for the campaign and how many were approved."""
+@dataclass(frozen=True)
+class Answer:
+    """One organisation's answer to a call: what it sent and how much was adopted."""
+
+    organization_id: int
+    name: str
+    kind: OrgKind
+    region: str
+    sent: int
+    approved: int
+    targeted: bool  # the call is for it (others appear only when they answered anyway)
+
+
+def answers(campaign: Campaign, kind: str = "", region: str = "") -> list[Answer]:
+    """Who answered the call, and who did not: every organisation the call is for (and any
+    other that answered) with the items it sent for the campaign and how many were approved;
+    narrowed to one organisation kind or region when asked."""
     sent = (
         select(
             Item.organization_id.label("org"),
@@ -128,8 +153,10 @@ def answers(campaign: Campaign) -> list[tuple[str, int, int]]:
         .subquery()
     )
     total = func.coalesce(sent.c.total, 0)
-    rows = db.session.execute(
-        select(Organization.name, total, func.coalesce(sent.c.approved, 0))
+    targeted = set(calls.target_kinds(campaign))
+    regions = set(calls.target_regions(campaign))
+    query = (
+        select(Organization, total, func.coalesce(sent.c.approved, 0))
         .outerjoin(sent, sent.c.org == Organization.id)
         .where(
             or_(
@@ -139,4 +166,23 @@ def answers(campaign: Campaign) -> list[tuple[str, int, int]]:
         )
         .order_by(total.desc(), Organization.name)
     )
-    return [(name, int(count), int(done)) for name, count, done in rows]
+    if kind:
+        query = query.where(Organization.kind == kind) if kind in _KINDS else query.where(false())
+    if region:
+        query = query.where(Organization.region == region)
+    found = []
+    for org, count, done in db.session.execute(query):
+        aimed = org.active and org.kind in targeted and (not regions or org.region in regions)
+        if aimed or count:
+            found.append(
+                Answer(org.id, org.name, org.kind, org.region, int(count), int(done), aimed)
+            )
+    return found
+
+
+_KINDS = frozenset(k.value for k in OrgKind)
+
+
+def answer_regions(rows: list[Answer]) -> list[str]:
+    """The regions of these answers, for the page's filter."""
+    return sorted({row.region for row in rows if row.region})

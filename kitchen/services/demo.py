@@ -12,10 +12,13 @@ from sqlalchemy import select
 from kitchen.extensions import db
 from kitchen.models import Campaign, Item, Role, User
 from kitchen.services import (
+    access,
     accounts,
+    alerts,
     campaigns,
     item_fields,
     people,
+    selections,
     submission,
     uploads,
     workflow,
@@ -43,6 +46,7 @@ def load_demo(report: Report = print) -> None:
     _items(report)
     _people(report)
     _travels(report)
+    _desk(report)
 
 
 def _orgs(report: Report) -> None:
@@ -197,3 +201,25 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         if user.is_active
     }
     return [(role, email, DEMO_PASSWORD) for email, _name, role, _org in USERS if email in active]
+
+
+def _desk(report: Report) -> None:
+    """The journalist's desk: a saved search and a named collection with a note, shared with
+    a contributor to read."""
+    from kitchen.models import Collection, ItemStatus
+
+    journalist = accounts.find_user("journalist@kitchen.example.com")
+    if journalist is None or db.session.scalar(
+        select(Collection.id).where(Collection.owner_id == journalist.id, ~Collection.is_default)
+    ):
+        return
+    alerts.save(journalist, "科学家精神", {"q": "科学家精神"})
+    collection = selections.create(journalist, "科技工作者日专题")
+    approved = select(Item).where(Item.status == ItemStatus.APPROVED).order_by(Item.id)
+    for item in db.session.scalars(approved.limit(3)).all():
+        if access.may_select(journalist, item):
+            selections.add(journalist, item, collection, note="备选配图" if item.files else "")
+    reader = accounts.find_user("contributor@kitchen.example.com")
+    if reader is not None:
+        selections.share(journalist, collection, reader.email, can_edit=False)
+    report("saved search and collection of the journalist")

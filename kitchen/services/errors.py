@@ -99,3 +99,14 @@ class RateLimited(DomainError):
     def __init__(self, message: object | None = None, *, retry_after: int = 0) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Gone(DomainError):
+    """What was there is no more: a share link that expired or was revoked."""
+
+    status = 410
+    code = "gone"
+
+    @classmethod
+    def default_message(cls) -> object:
+        return _l("This link has expired or was withdrawn.")

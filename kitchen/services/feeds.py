@@ -1,4 +1,4 @@
-"""Atom feeds of new approvals, per campaign."""
+"""Atom feeds of new approvals: per campaign, and per saved search (kitchen.services.alerts)."""
 
 from __future__ import annotations
 
@@ -37,19 +37,22 @@ def _stamp(moment: datetime | None) -> str:
 
 
 def atom(
-    campaign: Campaign,
+    title: str,
+    subtitle: str,
+    since: datetime,
     items: list[Item],
     self_url: str,
     page_url: str,
     item_url: Callable[[Item], str],
 ) -> bytes:
-    """The Atom document for the campaign's approvals."""
+    """The Atom document of these approvals (a campaign's, a saved search's), newest first;
+    `since` dates a feed with no entries."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
     _text(feed, "id", self_url)
-    _text(feed, "title", campaign.name)
-    _text(feed, "subtitle", campaign.description)
-    _text(feed, "updated", _stamp(items[0].approved_at if items else campaign.created_at))
+    _text(feed, "title", title)
+    _text(feed, "subtitle", subtitle)
+    _text(feed, "updated", _stamp(items[0].approved_at if items else since))
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": self_url})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": page_url})
     for item in items:

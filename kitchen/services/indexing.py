@@ -50,10 +50,13 @@ def service() -> SearchService:
 
 
 def _text(item: Item, field: ItemField) -> str:
-    """A searched field's text: linked people are searched by every name they go by."""
+    """A searched field's text: linked people are searched by every name they go by, campaigns
+    by their names."""
     value = getattr(item, field.name)
     if field.type is FieldType.PERSONS:
         return "、".join(name for person in value for name in person.all_names)
+    if field.type is FieldType.CAMPAIGNS:
+        return "、".join(sorted(campaign.name for campaign in value))
     return str(value or "")
 
 
@@ -63,7 +66,7 @@ def to_document(item: Item, spec: tuple[ItemField, ...] = ITEM_FIELDS) -> Search
     return SearchDocument(
         id=item.id,
         kind=item.kind.value,
-        texts={f.name: _text(item, f) for f in searched(spec)},
+        texts={f.text_name: _text(item, f) for f in searched(spec)},
         campaigns=sorted(c.slug for c in item.campaigns),
         organization=str(item.organization_id),
         status=item.status.value,

@@ -90,9 +90,9 @@ def status_counts(user: User, flt: ItemFilter | None = None) -> dict[str, int]:
     return {str(status): count for status, count in rows}
 
 
-def latest_approved(limit: int = 8, featured: bool | None = None) -> list[Item]:
-    """Recently approved items, optionally only the featured ones."""
-    query = select(Item).where(Item.status == ItemStatus.APPROVED)
+def latest_approved(user: User, limit: int = 8, featured: bool | None = None) -> list[Item]:
+    """Recently approved items the user may see, optionally only the featured ones."""
+    query = select(Item).where(Item.status == ItemStatus.APPROVED, visible_items(user))
     if featured is not None:
         query = query.where(Item.featured.is_(featured))
     query = query.order_by(Item.approved_at.desc(), Item.id.desc()).limit(limit)
@@ -126,9 +126,11 @@ _FEATURED_CARDS = (
 )
 
 
-def featured_cards(limit: int = 6) -> list[Card]:
-    """The newest featured items as cards, in one query (the library's front page)."""
-    return [Card(*row) for row in db.session.execute(_FEATURED_CARDS, {"limit": limit})]
+def featured_cards(user: User, limit: int = 6) -> list[Card]:
+    """The newest featured items the user may see as cards, in one query (the library's front
+    page)."""
+    query = _FEATURED_CARDS.where(visible_items(user))
+    return [Card(*row) for row in db.session.execute(query, {"limit": limit})]
 
 
 def editable_ids(user: User, shown: list[Item]) -> set[int]:

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, or_, select
 
 from kitchen import search as search_engine
 from kitchen.extensions import db
 from kitchen.fields import FACETS, Facet, FacetNames, shown_facets
-from kitchen.models import Item, ItemKind, ItemStatus, UsageTerms, User
+from kitchen.models import Campaign, Item, ItemKind, ItemStatus, Person, UsageTerms, User
 from kitchen.search import Hit, SearchQuery, SearchResults
-from kitchen.services import indexing, names
-from kitchen.services.access import Action, authorize, can_see_state, hidden_terms, search_scope
+from kitchen.services import indexing, names, validation
+from kitchen.services.access import (
+    Action,
+    authorize,
+    can_see_state,
+    hidden_terms,
+    search_scope,
+    visible_people,
+)
+from kitchen.services.errors import ValidationError
 
 SORTS = search_engine.SORTS
 MAX_PER_PAGE = search_engine.MAX_PER_PAGE
@@ -83,8 +94,32 @@ def filters_from(args: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
+DATE_PARAMS = ("from", "to")  # the page's and the API's names for the date range
+
+
+def dates_from(args: Mapping[str, str]) -> tuple[date | None, date | None]:
+    """The date range of query parameters (YYYY-MM-DD, both ends included); a malformed date
+    or an end before the start is an error."""
+    found: list[date | None] = []
+    for name in DATE_PARAMS:
+        raw = (args.get(name) or "").strip()
+        try:
+            found.append(date.fromisoformat(raw) if raw else None)
+        except ValueError:
+            raise ValidationError(_l("Please enter a date as YYYY-MM-DD."), field=name) from None
+    start, end = found
+    validation.date_range(start, end, field="to")
+    return start, end
+
+
 def _query(
-    user: User, text: str, filters: Mapping[str, object], sort: str, page: int, per_page: int
+    user: User,
+    text: str,
+    filters: Mapping[str, object],
+    sort: str,
+    page: int,
+    per_page: int,
+    dates: tuple[date | None, date | None] = (None, None),
 ) -> SearchQuery:
     """The engine query for this user: their filters inside their scope."""
     statuses, own = search_scope(user)
@@ -99,6 +134,8 @@ def _query(
         statuses=statuses,
         visible_org_statuses=(str(own[0]), own[1]) if own else None,
         hidden_terms={t.value for t in hidden_terms(user)} or None,
+        date_from=dates[0],
+        date_to=dates[1],
         sort=sort if sort in SORTS else SORTS[0],
         page=max(1, min(page, MAX_PAGE)),
         per_page=max(1, min(per_page, MAX_PER_PAGE)),
@@ -113,11 +150,14 @@ def search(
     sort: str = "relevance",
     page: int = 1,
     per_page: int = 20,
+    dates: tuple[date | None, date | None] = (None, None),
 ) -> LibraryResults:
     """Search the items the user may see; facets count within the same scope. `filters` maps
-    facet names to the value wanted (see `filters_from`)."""
+    facet names to the value wanted (see `filters_from`); `dates` bounds the event date (else
+    the approval date), both ends included."""
     authorize(user, Action.SEARCH)
-    raw = indexing.service().search(_query(user, text, filters or {}, sort, page, per_page))
+    query = _query(user, text, filters or {}, sort, page, per_page, dates)
+    raw = indexing.service().search(query)
     states = _states([hit.id for hit in raw.hits])
     labels = names.names(org for _status, org, _terms in states.values())
     hits = [
@@ -202,6 +242,51 @@ def value_label(facet: Facet, value: str, labels: names.Names) -> str:
         known = {choice.value: choice for choice in facet.choices}
         return str(label(known[value])) if value in known else value
     return value
+
+
+CLOSEST = 5  # names offered when a search finds nothing
+CLOSE_ENOUGH = 0.34  # the least similarity (difflib's ratio) of a name offered
+
+
+@dataclass
+class Closest:
+    """What a search that found nothing offers instead: campaigns and people of names like
+    its words."""
+
+    campaigns: list[Campaign] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+
+
+def _similarity(text: str, names: Iterable[str]) -> float:
+    folded = text.lower()
+    return max(
+        (SequenceMatcher(None, folded, name.lower()).ratio() for name in names if name),
+        default=0.0,
+    )
+
+
+def closest(user: User, text: str) -> Closest:
+    """The campaigns and the people (that the user may see) whose names come closest to the
+    text, best first."""
+    text = validation.clean(text or "").strip()[:40]
+    letters = [c for c in dict.fromkeys(text) if not c.isspace()][:12]
+    if not letters:
+        return Closest()
+    scored_campaigns = [
+        (_similarity(text, (c.name, c.slug)), c) for c in db.session.scalars(select(Campaign))
+    ]
+    sharing = or_(*(Person.name.contains(c, autoescape=True) for c in letters))
+    if text.isascii():
+        sharing = or_(sharing, Person.name_pinyin.contains(text.lower(), autoescape=True))
+    candidates = db.session.scalars(select(Person).where(visible_people(user), sharing).limit(500))
+    scored_people = [(_similarity(text, p.all_names), p) for p in candidates]
+
+    def best(scored: list[tuple[float, Any]]) -> list[Any]:
+        kept = [pair for pair in scored if pair[0] >= CLOSE_ENOUGH]
+        kept.sort(key=lambda pair: (-pair[0], pair[1].id))
+        return [thing for _score, thing in kept[:CLOSEST]]
+
+    return Closest(best(scored_campaigns), best(scored_people))
 
 
 __all__ = ["Hit", "LibraryHit", "LibraryResults", "search"]

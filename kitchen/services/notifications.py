@@ -75,6 +75,8 @@ def open_list(user: User) -> list[Notification]:
         .options(
             selectinload(Notification.item),
             selectinload(Notification.expert_request).selectinload(ExpertRequest.person),
+            selectinload(Notification.campaign),
+            selectinload(Notification.saved_search),
         )
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(LIST_LENGTH)
@@ -133,9 +135,17 @@ def _send(note: Notification) -> str | None:
 
 
 def note_url(note: Notification, external: bool = False) -> str:
-    """Where a notification leads: its item, or the introduction request it is about."""
+    """Where a notification leads: its item, the introduction request, the call, or the saved
+    search it is about."""
     if note.item_id is None and note.expert_request_id is not None:
         return url_for("people.request", request_id=note.expert_request_id, _external=external)
+    if note.item_id is None and note.campaign is not None:
+        return url_for("campaigns.show", slug=note.campaign.slug, _external=external)
+    if note.item_id is None and note.saved_search is not None:
+        from kitchen.services import alerts
+
+        params = alerts.params_of(note.saved_search)
+        return url_for("library.search", **params, sort="newest", _external=external)
     return url_for("items.show", item_id=note.item_id, _external=external)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from kitchen.models import (
     Campaign,
+    Collection,
+    CollectionEntry,
     Item,
     ItemStatus,
     Organization,
@@ -16,11 +18,13 @@ from kitchen.models import (
     Review,
     Revision,
     Role,
+    SavedSearch,
     User,
 )
 from kitchen.services import (
     access,
     accounts,
+    alerts,
     campaigns,
     curation,
     items,
@@ -35,6 +39,7 @@ from kitchen.services import (
     workflow,
 )
 from kitchen.services.access import Action
+from kitchen.services.errors import ValidationError
 
 
 class _Context:
@@ -56,6 +61,8 @@ class ItemPage(_Context):
     panel: uses.Panel
     pending_revision: Revision | None
     in_selection: bool
+    collections: list[Collection]  # the user's collections it may go into (the basket first)
+    may_share: bool  # by a link, for people without an account
     may_edit: bool  # edit and submit: a draft (or an item sent back) of the user's organisation
     may_retract: bool
     may_delete: bool
@@ -78,6 +85,8 @@ def item_page(user: User, item_id: int) -> ItemPage:
         panel=uses.panel(user, item),
         pending_revision=revisions.pending_for(item) if in_house else None,
         in_selection=selections.contains(user, item.id),
+        collections=selections.editable(user) if access.may_select(user, item) else [],
+        may_share=access.may_share_by_link(user, item),
         may_edit=access.may_edit_now(user, item),
         linked_people=[(p, access.can_see_person(user, p)) for p in item.persons],
         may_retract=workflow.Move.RETRACT in moves,
@@ -236,28 +245,43 @@ class SearchPage(_Context):
     campaign_list: list[Campaign]
     featured: list[items.Card]
     people: list[Person]  # records the words name, offered above the results
+    closest: library.Closest  # when nothing is found: names like the words
+    date_error: str  # a date range that could not be read (the search ran without it)
+    saved: list[SavedSearch]  # the user's saved searches, to run again
+    may_save: bool  # something is asked: the search can be saved
 
 
 def search_page(user: User, text: str, args: Mapping[str, str], page: int) -> SearchPage:
-    """A search with the page's query parameters (facets by their names, sort), and the
-    featured items when nothing is asked yet."""
+    """A search with the page's query parameters (facets by their names, date range, sort),
+    the featured items when nothing is asked yet, and names like the words when nothing is
+    found."""
     filters = library.filters_from(args)
+    try:
+        dates, date_error = library.dates_from(args), ""
+    except ValidationError as exc:
+        dates, date_error = (None, None), str(exc.message)
     bulk = access.role_may(user, Action.CURATE_ITEM)
+    results = library.search(
+        user, text, filters=filters, sort=args.get("sort", "relevance"), page=page, dates=dates
+    )
+    asked = bool(text or filters or any(dates))
     return SearchPage(
-        results=library.search(
-            user, text, filters=filters, sort=args.get("sort", "relevance"), page=page
-        ),
+        results=results,
         show_status=access.sees_every_state(user),
         may_bulk_edit=bulk,
         campaign_list=campaigns.list_campaigns() if bulk else [],
-        featured=items.featured_cards(6) if not text and not filters else [],
+        featured=items.featured_cards(user, 6) if not asked else [],
         people=people.offered(user, text) if text else [],
+        closest=library.closest(user, text) if text and not results.total else library.Closest(),
+        date_error=date_error,
+        saved=alerts.saved_searches(user),
+        may_save=asked,
     )
 
 
 def home_page(user: User) -> tuple[str, dict[str, Any]]:
     """What each role starts its day with: the template's name and its values."""
-    context: dict[str, Any] = {"featured": items.latest_approved(6, featured=True)}
+    context: dict[str, Any] = {"featured": items.latest_approved(user, 6, featured=True)}
     if user.role == Role.CONTRIBUTOR:
         context["counts"] = items.status_counts(user, items.ItemFilter(mine=True))
         context["recent"] = items.list_items(user, items.ItemFilter(mine=True), per_page=8).items
@@ -269,7 +293,11 @@ def home_page(user: User) -> tuple[str, dict[str, Any]]:
         context["counts"] = items.status_counts(user)
         context["org_count"] = len(accounts.list_orgs())
         context["user_count"] = len(accounts.list_users())
-    context["latest"] = items.latest_approved(8)
+    elif user.role == Role.JOURNALIST:
+        # A search box, the newest material as thumbnails, and the searches being followed.
+        context["cards"] = library.search(user, sort="newest", per_page=12).hits
+        context["saved"] = alerts.saved_searches(user)
+    context["latest"] = items.latest_approved(user, 8)
     return f"main/home_{user.role.value}.html", context
 
 
@@ -279,15 +307,60 @@ class CampaignPage(_Context):
 
     campaign: Campaign
     page: items.Page
-    answers: list[tuple[str, int, int]]
+    answers: list[campaigns.Answer]
+    answer_kind: str  # the answers' filters
+    answer_region: str
+    regions: list[str]  # every region that has an answer row, for the filter
+    silent: int  # targeted organisations that have not answered
+    may_remind: bool
 
 
-def campaign_page(user: User, slug: str, page: int) -> CampaignPage:
-    """A campaign with its approved items, newest first, one page, and the members' answers."""
+def campaign_page(
+    user: User, slug: str, page: int, kind: str = "", region: str = ""
+) -> CampaignPage:
+    """A campaign with its approved items, newest first, one page, and the members' answers
+    (narrowed by organisation kind and region)."""
     campaign = campaigns.get_campaign(slug)
     approved = items.ItemFilter(status=ItemStatus.APPROVED.value, campaign=slug)
+    every = campaigns.answers(campaign)
+    shown = campaigns.answers(campaign, kind, region) if kind or region else every
     return CampaignPage(
         campaign=campaign,
         page=items.list_items(user, approved, page=page),
-        answers=campaigns.answers(campaign),
+        answers=shown,
+        answer_kind=kind,
+        answer_region=region,
+        regions=campaigns.answer_regions(every),
+        silent=sum(1 for row in every if row.targeted and not row.sent),
+        may_remind=campaign.is_open and access.role_may(user, Action.MANAGE_CAMPAIGNS),
+    )
+
+
+@dataclass
+class CollectionPage(_Context):
+    """A collection's page (`/library/collections/<id>`)."""
+
+    collection: Collection
+    entries: list[CollectionEntry]
+    confirm_terms: bool  # downloading originals asks to confirm editorial-only terms
+    may_edit: bool  # items, order and notes
+    may_manage: bool  # rename, delete, share
+    shareable: int  # items a share link would show (internal-only ones never)
+    max_days: int
+
+
+def collection_page(user: User, collection_id: int) -> CollectionPage:
+    """A collection the user may read, with what the user may do to it."""
+    from kitchen.services import shares
+
+    collection = selections.get_collection(user, collection_id)
+    entries = selections.entries(user, collection)
+    return CollectionPage(
+        collection=collection,
+        entries=entries,
+        confirm_terms=selections.needs_terms(user, [e.item for e in entries]),
+        may_edit=access.may_edit_collection(user, collection),
+        may_manage=access.may_manage_collection(user, collection),
+        shareable=sum(1 for e in entries if access.may_share_by_link(user, e.item)),
+        max_days=shares.MAX_DAYS,
     )

@@ -126,7 +126,7 @@ def retract_item(user: User, item: Item) -> Item:
 
 def delete_draft(user: User, item: Item) -> None:
     """Delete a draft of the user's organisation with its files (the audit keeps its title)."""
-    from kitchen.models import DownloadEvent, Notification, Review, SelectionEntry
+    from kitchen.models import CollectionEntry, DownloadEvent, Notification, Review
     from kitchen.services.uploads import storage, stored_keys
 
     authorize(user, Action.EDIT_ITEM, item)
@@ -134,7 +134,7 @@ def delete_draft(user: User, item: Item) -> None:
         raise Conflict(_l("Only drafts can be deleted: take the item back from review first."))
     keys = [key for media in item.files for key in stored_keys(media)]
     # Rows that name the item go with it (SQLite does not cascade by itself).
-    for model in (Review, Notification, SelectionEntry, DownloadEvent):
+    for model in (Review, Notification, CollectionEntry, DownloadEvent):
         db.session.execute(delete(model).where(model.item_id == item.id))
     audit.record(
         user, "item.delete", "item", item.id, {"title": item.title, "kind": item.kind.value}

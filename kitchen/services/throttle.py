@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from kitchen.extensions import db
 from kitchen.models import LoginAttempt, utcnow
+from kitchen.services.errors import RateLimited
 
 # A failed token is recorded under this marker instead of an e-mail address (not a valid one,
 # so it never names an account); token failures have their own budget per address.
@@ -63,6 +65,19 @@ def wait_seconds(scope: Scope) -> int:
     delay = min(window, 2 ** min(count - scope.free, 30))
     remaining = (latest + timedelta(seconds=delay) - now).total_seconds()
     return max(0, int(remaining + 0.999))
+
+
+def refuse_while_waiting(scope: Scope) -> None:
+    """RateLimited while the scope must wait (links and feeds guessed at: wrong tokens)."""
+    wait = wait_seconds(scope)
+    if wait:
+        raise RateLimited(
+            _l(
+                "Too many wrong links or passwords. Please wait %(n)d seconds and try again.",
+                n=wait,
+            ),
+            retry_after=wait,
+        )
 
 
 def longest_wait(*scopes: Scope) -> int:

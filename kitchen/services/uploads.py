@@ -348,13 +348,15 @@ def credit_of(item: Item) -> embedding.Credit:
 
 
 def open_rendition(
-    user: User, media: MediaFile, rendition: str, *, accepted: bool = False
+    user: User, media: MediaFile, rendition: str, *, accepted: bool = False, public: bool = False
 ) -> Served:
     """A rendition to send. Pictures carry the item's credit in their metadata; originals
     downloaded outside the centre and the item's organisation lose their location and owner
     fields (those two get the untouched file). Names: the original's, and a readable ASCII fallback.
 
-    An original with terms to confirm (`access.terms_to_accept`) needs `accepted`.
+    An original with terms to confirm (`access.terms_to_accept`) needs `accepted`. `public`:
+    it goes to someone without an account (a share link of `user`'s), so it is cleaned as for
+    anyone outside.
     """
     if not can_see(user, media.item):
         raise NotFound()
@@ -366,7 +368,7 @@ def open_rendition(
         inline = media.media_type in ("image", "video")
         name = filenames.with_extension(media.original_name, extension_of(media.mime))
         path, mime = storage().local_path(media.storage_key), media.mime
-        untouched = gets_untouched_original(user, media.item)
+        untouched = gets_untouched_original(user, media.item) and not public
     else:
         key = {"web": media.web_key, "thumb": media.thumb_key, "poster": media.poster_key}.get(
             rendition
@@ -437,13 +439,27 @@ def fetch(
     return served
 
 
-def record_download(user: User, media: MediaFile, rendition: str, via: str = "web") -> None:
-    """Log a download: who, which item, which file, which rendition, when."""
+def record_download(
+    user: User,
+    media: MediaFile,
+    rendition: str,
+    via: str = "web",
+    share_link_id: int | None = None,
+    commit: bool = True,
+) -> None:
+    """Log a download: who (or whose share link), which item, which file, which rendition,
+    when."""
     from kitchen.models import DownloadEvent
 
     db.session.add(
         DownloadEvent(
-            user_id=user.id, item_id=media.item_id, file_id=media.id, rendition=rendition, via=via
+            user_id=user.id,
+            item_id=media.item_id,
+            file_id=media.id,
+            rendition=rendition,
+            via=via,
+            share_link_id=share_link_id,
         )
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()

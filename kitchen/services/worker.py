@@ -18,7 +18,16 @@ from dataclasses import dataclass
 
 from kitchen.extensions import db
 from kitchen.models import JobKind
-from kitchen.services import account_links, indexing, jobs, notifications, rights, uploads
+from kitchen.services import (
+    account_links,
+    alerts,
+    calls,
+    indexing,
+    jobs,
+    notifications,
+    rights,
+    uploads,
+)
 
 log = logging.getLogger("kitchen.worker")
 
@@ -113,6 +122,8 @@ def drain(kinds: Iterable[JobKind] | None = None, max_rounds: int = 10_000) -> i
 # Work by the clock rather than by the queue: (name, what, how often in seconds).
 PERIODIC: list[tuple[str, Callable[[], object], float]] = [
     ("rights expiry", lambda: rights.sweep(), 600.0),
+    ("calls", lambda: calls.sweep(), 600.0),
+    ("saved searches", lambda: alerts.sweep(), 600.0),
 ]
 
 
@@ -134,7 +145,7 @@ def run_periodic(last: dict[str, float], now: float | None = None) -> int:
 
 def run(stop: threading.Event, poll: float = POLL_SECONDS) -> None:
     """Work until `stop` is set: batches while there is work, a short wait when there is none;
-    the periodic work (rights expiry) when it is due."""
+    the periodic work (rights expiry, calls, saved searches) when it is due."""
     log.info("worker started")
     last: dict[str, float] = {}
     while not stop.is_set():

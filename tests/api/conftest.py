@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from kitchen.models import ItemKind, ItemStatus, Role, User
-from kitchen.services import people, tokens, uploads
+from kitchen.services import people, selections, tokens, uploads
 from tests import factories, samples
 
 ROLES = ("contributor", "other_contributor", "curator", "journalist", "admin")
@@ -47,12 +47,16 @@ def make_world() -> ApiWorld:
         users["curator"], people.PersonData("王建国", consent_featured=True, is_expert=True)
     )
     private = people.save_person(users["curator"], people.PersonData("扎西"))
+    approved = factories.make_item(users["other_contributor"], status=ItemStatus.APPROVED)
+    desk = selections.create(users["journalist"], "采访素材")
+    selections.share(users["journalist"], desk, users["contributor"].email, can_edit=False)
     ids = {
+        "collection": desk.id,
         "person": expert.id,
         "private_person": private.id,
         "draft": factories.make_item(users["contributor"]).id,
         "submitted": factories.make_item(users["contributor"], status=ItemStatus.SUBMITTED).id,
-        "approved": factories.make_item(users["other_contributor"], status=ItemStatus.APPROVED).id,
+        "approved": approved.id,
         "photos": photos.id,
         "file": media.id,
         "org": org_a.id,

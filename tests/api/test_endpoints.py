@@ -23,6 +23,8 @@ STORY |= {"credit": "测试科协 文/张三"}
 ANYONE = (401, 401, 200, 200, 200, 200, 200)
 CONTRIBUTOR_OWN = (401, 401, 200, 404, 403, 404, 403)
 CURATOR_ONLY = (401, 401, 403, 404, 200, 404, 403)
+NOT_FOUND = (401, 401, 404, 404, 404, 404, 404)
+SAVED = {"name": "科学家精神", "query": {"q": "科学家精神", "kind": "story"}}
 USE = {"outlet": "人民日报", "published_on": date.today().isoformat(), "channel": "paper"}
 
 
@@ -67,6 +69,12 @@ MATRIX: list[tuple[str, str, dict[str, object], tuple[int, ...]]] = [
     ("GET", "/people/{person}", {}, ANYONE),
     ("GET", "/people/{private_person}", {}, (401, 401, 200, 200, 200, 404, 200)),
     ("GET", "/people/999999", {}, (401, 401, 404, 404, 404, 404, 404)),
+    ("GET", "/saved-searches", {}, ANYONE),
+    ("POST", "/saved-searches", {"json": SAVED}, (401, 401, 201, 201, 201, 201, 201)),
+    ("GET", "/collections", {}, ANYONE),
+    ("GET", "/collections/{collection}", {}, (401, 401, 200, 404, 404, 200, 404)),
+    # An unknown item: 404 for the owner too (test_desk_api covers adding and who may).
+    ("POST", "/collections/{collection}/items", {"json": {"item_id": 999999}}, NOT_FOUND),
 ]
 
 

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from kitchen.extensions import db
-from kitchen.models import ItemKind, ItemStatus, MediaFile, Role, SelectionEntry
-from kitchen.services import filenames, tokens, uploads
+from kitchen.models import ItemKind, ItemStatus, MediaFile, Role
+from kitchen.services import filenames, selections, tokens, uploads
 from kitchen.services.errors import InvalidFile
 from kitchen.services.media_document import office_extension
 from tests import factories, samples
@@ -100,8 +100,8 @@ def test_zip_entry_names_are_portable_and_unique(client: FlaskClient, login_as) 
         media = uploads.add_file(item.submitter, item, io.BytesIO(samples.photo(seed)), name)
         media.original_name = name  # as stored before names were made portable
     item.status = ItemStatus.APPROVED
-    db.session.add(SelectionEntry(user_id=journalist.id, item_id=item.id))
     db.session.commit()
+    selections.add(journalist, item)
     archive = zipfile.ZipFile(io.BytesIO(client.get("/library/selection.zip").data))
     names = [n for n in archive.namelist() if n != "credits.txt"]
     assert len(names) == 5 and len({n.lower() for n in names}) == 5

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import func, select
 
 from kitchen.extensions import db
-from kitchen.models import Item, ItemKind, ItemStatus, MediaFile
-from kitchen.services import demo, uploads
+from kitchen.models import Campaign, Collection, Item, ItemKind, ItemStatus, MediaFile, SavedSearch
+from kitchen.services import calls, demo, uploads
 from kitchen.services.demo_items import ITEMS
 
 
@@ -70,9 +71,24 @@ def test_demo_has_approved_media_and_loads_once(app: Flask, drain) -> None:
     # One original plus two renditions (thumb and web, or poster and thumb) per file.
     assert len(stored) == 3 * len(files)
 
-    counts = (_count(Item), _count(MediaFile))
+    # The journalist's desk: a saved search, and a collection shared with a contributor.
+    (saved,) = db.session.scalars(select(SavedSearch)).all()
+    assert saved.name == "科学家精神"
+    named = db.session.scalars(
+        select(Collection).where(Collection.name == "科技工作者日专题")
+    ).one()
+    assert named.entries and [g.user.email for g in named.grants] == [
+        "contributor@kitchen.example.com"
+    ]
+    # The first sweep closes the calls whose end has passed (最美科技工作者 ended 2026-06-30).
+    calls.sweep(date(2026, 12, 1))
+    assert (
+        db.session.scalars(select(Campaign.is_open).where(Campaign.slug == "zuimei")).one() is False
+    )
+
+    counts = (_count(Item), _count(MediaFile), _count(Collection), _count(SavedSearch))
     again: list[str] = []
     demo.load_demo(again.append)
     assert again == []
-    assert (_count(Item), _count(MediaFile)) == counts
+    assert (_count(Item), _count(MediaFile), _count(Collection), _count(SavedSearch)) == counts
     assert _stored(app) == stored

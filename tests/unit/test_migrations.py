@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from config import TestConfig
 
 BEFORE_PEOPLE = "cd64237416cf"  # the revision before 科技人物 made records of free-text people
+BEFORE_DESK = "40065a7cc587"  # the revision before selections became collections
 
 
 def _database(tmp_path: Path, name: str) -> str:
@@ -129,6 +130,78 @@ def test_people_strings_become_records(tmp_path: Path, app: Flask) -> None:
         }
     engine.dispose()
     assert back == {"陈立新（中国科学院院士）"}
+
+
+def test_selections_become_baskets_and_running_calls_are_not_announced_again(
+    tmp_path: Path, app: Flask
+) -> None:
+    """Each user's selection becomes their basket, in the order it was filled; a call already
+    running counts as announced, one that ended while open waits for the worker to close it;
+    the downgrade gives the baskets back as selections."""
+    url = _database(tmp_path, "kitchen_desk")
+    migrated = create_app(_config(tmp_path, url))
+    directory = migrated.extensions["migrate"].directory
+    with migrated.app_context():
+        upgrade(directory=directory, revision=BEFORE_DESK)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        org = _insert(conn, "organization", name="某科协", kind="provincial")
+        user = _insert(conn, "user_account", email="a@b.c", role="journalist", organization_id=org)
+        items = [
+            _insert(
+                conn,
+                "item",
+                title=f"条目{n}",
+                kind="story",
+                status="approved",
+                usage_terms="with_credit",
+                urgency="normal",
+                organization_id=org,
+                submitter_id=user,
+            )
+            for n in range(3)
+        ]
+        for n, item_id in enumerate(reversed(items)):
+            moment = datetime(2026, 11, 1 + n, tzinfo=UTC)
+            _insert(conn, "selection_entry", user_id=user, item_id=item_id, added_at=moment)
+        past, running = date(2026, 1, 1), date(2099, 1, 1)
+        _insert(
+            conn,
+            "campaign",
+            slug="ended",
+            name="已过期",
+            starts_on=past,
+            ends_on=past,
+            is_open=True,
+        )
+        _insert(
+            conn,
+            "campaign",
+            slug="on",
+            name="进行中",
+            starts_on=past,
+            ends_on=running,
+            is_open=True,
+        )
+    with migrated.app_context():
+        upgrade(directory=directory)
+    with engine.connect() as conn:
+        baskets = conn.execute(text("SELECT id, name, owner_id FROM collection")).all()
+        order = (
+            conn.execute(text("SELECT item_id FROM collection_entry ORDER BY position"))
+            .scalars()
+            .all()
+        )
+        calls = dict(conn.execute(text("SELECT slug, opened_at IS NOT NULL FROM campaign")).all())
+    assert [(name, owner) for _id, name, owner in baskets] == [("素材篮", user)]
+    assert order == list(reversed(items))
+    assert calls == {"ended": True, "on": True}
+    with migrated.app_context():
+        downgrade(directory=directory, revision=BEFORE_DESK)
+    with engine.connect() as conn:
+        back = conn.execute(text("SELECT item_id FROM selection_entry ORDER BY added_at")).scalars()
+        assert list(back) == list(reversed(items))
+    engine.dispose()
 
 
 def _insert(conn: Connection, table_name: str, **values: object) -> int:

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from kitchen.extensions import db
 from kitchen.models import ItemKind, ItemStatus, Role, UsageTerms
-from kitchen.services import experts, tokens, uploads
+from kitchen.services import alerts, experts, selections, shares, tokens, uploads
 from kitchen.services import people as people_service
 from tests import factories, samples
 
@@ -63,6 +63,13 @@ def world(app: Flask) -> World:
     )
     private = people_service.save_person(curator, people_service.PersonData("扎西"))
     request = experts.ask(people["journalist"], expert, "采访", "科技日报", None)
+    # A journalist's desk: a collection shared with the contributor to read, a saved search,
+    # and a share link of the editorial-only photo.
+    desk = selections.create(people["journalist"], "采访素材")
+    selections.add(people["journalist"], approved, desk)
+    selections.share(people["journalist"], desk, people["contributor"].email, can_edit=False)
+    saved = alerts.save(people["journalist"], "科学家", {"q": "科学家"})
+    shared = shares.create(people["journalist"], item=editorial, days=3)
     db.session.commit()
     ids = {
         "person": expert.id,
@@ -81,6 +88,11 @@ def world(app: Flask) -> World:
         "internal_file": internal_file.id,
         "editorial": editorial.id,
         "editorial_file": editorial_file.id,
+        "collection": desk.id,
+        "saved": saved.id,
+        "feed_token": saved.feed_token,
+        "link": shared.link.id,
+        "share_token": shared.token,
     }
     return World(ids=ids, emails={role: user.email for role, user in people.items()})
 
@@ -174,6 +186,33 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("people.ask", "/experts/{private_person}/ask", (302, 403, 403, 403, 404, 403)),
     ("people.requests", "/experts/requests", (302, 200, 200, 200, 200, 200)),
     ("people.request", "/experts/requests/{request}", (302, 404, 404, 200, 200, 404)),
+    # A journalist's desk: collections (the owner and those it is shared with), saved searches
+    # (the owner), share links (the owner lists them; anyone with the link opens it).
+    ("library.collections", "/library/collections", (302, 200, 200, 200, 200, 200)),
+    ("library.collection", "/library/collections/{collection}", (302, 200, 404, 404, 200, 404)),
+    (
+        "library.collection_zip",
+        "/library/collections/{collection}.zip",
+        (302, 200, 404, 404, 200, 404),
+    ),
+    ("library.saved", "/library/saved", (302, 200, 200, 200, 200, 200)),
+    ("library.saved_feed", "/library/feeds/{feed_token}.atom", (200, 200, 200, 200, 200, 200)),
+    ("library.saved_feed", "/library/feeds/wrong-token.atom", (404, 404, 404, 404, 404, 404)),
+    ("library.links", "/library/links", (302, 200, 200, 200, 200, 200)),
+    ("shared.show", "/s/{share_token}", (200, 200, 200, 200, 200, 200)),
+    ("shared.show", "/s/wrong-token", (404, 404, 404, 404, 404, 404)),
+    (
+        "shared.file",
+        "/s/{share_token}/files/{editorial_file}/thumb",
+        (200, 200, 200, 200, 200, 200),
+    ),
+    (
+        "shared.file",
+        "/s/{share_token}/files/{editorial_file}/original",
+        (404, 404, 404, 404, 404, 404),
+    ),
+    ("shared.file", "/s/{share_token}/files/{internal_file}/thumb", (404, 404, 404, 404, 404, 404)),
+    ("shared.archive", "/s/{share_token}.zip", (200, 200, 200, 200, 200, 200)),
 ]
 
 # POST-only routes: (endpoint, url, statuses) with an empty form.
@@ -222,6 +261,18 @@ POST_MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("people.link_name", "/people/unlinked", (302, 403, 403, 303, 403, 403)),
     ("people.ask", "/experts/{person}/ask", (302, 403, 403, 403, 400, 403)),
     ("people.answer", "/experts/requests/{request}", (302, 403, 403, 302, 403, 403)),
+    ("campaigns.remind", "/campaigns/{slug}/remind", (302, 403, 403, 302, 403, 302)),
+    ("library.create_collection", "/library/collections", (302, 422, 422, 422, 422, 422)),
+    (
+        "library.change_collection",
+        "/library/collections/{collection}",
+        (302, 422, 404, 404, 422, 404),
+    ),
+    ("library.save_search", "/library/saved", (302, 422, 422, 422, 422, 422)),
+    ("library.change_saved", "/library/saved/{saved}", (302, 404, 404, 404, 422, 404)),
+    ("library.create_link", "/library/links", (302, 422, 422, 422, 422, 422)),
+    ("library.revoke_link", "/library/links/{link}/revoke", (302, 404, 404, 404, 302, 404)),
+    ("shared.unlock", "/s/{share_token}", (200, 200, 200, 200, 200, 200)),
 ]
 
 CASES = [

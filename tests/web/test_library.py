@@ -239,3 +239,93 @@ def test_import_reports_bad_lines_and_keeps_the_good(
 def test_every_role_can_search(client: FlaskClient, login_as, role: Role) -> None:
     login_as(role)
     assert client.get("/library/?q=科学家").status_code == 200
+
+
+def test_campaign_names_are_searched_below_the_items_own_words(app: Flask) -> None:
+    journalist = factories.make_user(Role.JOURNALIST)
+    fupin = factories.make_campaign(slug="dingdian-fupin", name="定点扶贫")
+    kangyi = [factories.make_campaign(name=n) for n in ("抗疫科普行动", "抗疫一线科技工作者")]
+    tagged = _story(status=ItemStatus.APPROVED, title="山区的科技特派员", body="种植技术。")
+    tagged.campaigns = [fupin]
+    own_words = _story(status=ItemStatus.APPROVED, title="科技扶贫的一年", body="扶贫路上。")
+    both = [_story(status=ItemStatus.APPROVED, title=f"社区讲座{n}") for n in range(2)]
+    for item, campaign in zip(both, kangyi, strict=True):
+        item.campaigns = [campaign]
+    db.session.commit()
+    assert _ids(journalist, "扶贫") == [own_words.id, tagged.id]  # the item's own text first
+    assert sorted(_ids(journalist, "抗疫")) == sorted(i.id for i in both)
+    assert _ids(journalist, "扶贫", campaign="dingdian-fupin") == [tagged.id]
+    # A renamed campaign is found by its new name (its items are indexed again).
+    fupin.name = "乡村振兴"
+    db.session.commit()
+    assert _ids(journalist, "乡村振兴") == [tagged.id] and _ids(journalist, "扶贫") == [
+        own_words.id
+    ]
+
+
+def test_a_date_range_filters_on_the_event_date_else_the_approval_date(
+    app: Flask, client: FlaskClient, login_as
+) -> None:
+    from datetime import UTC, date, datetime
+
+    spring = _story(status=ItemStatus.APPROVED, title="春天的科普日", event_date=date(2026, 3, 12))
+    autumn = _story(status=ItemStatus.APPROVED, title="秋天的科普日", event_date=date(2026, 9, 20))
+    undated = _story(
+        status=ItemStatus.APPROVED,
+        title="没有日期的科普日",
+        approved_at=datetime(2026, 5, 1, 8, tzinfo=UTC),
+    )
+    journalist = factories.make_user(Role.JOURNALIST)
+    drain_queue(current_app)
+
+    def ids(start: date | None, end: date | None) -> list[int]:
+        found = library.search(journalist, "科普日", per_page=100, dates=(start, end))
+        return sorted(h.id for h in found.hits)
+
+    assert ids(date(2026, 3, 12), date(2026, 5, 1)) == sorted([spring.id, undated.id])
+    assert ids(date(2026, 5, 2), None) == [autumn.id]
+    assert ids(None, date(2026, 3, 11)) == []
+    results = library.search(journalist, "", dates=(date(2026, 1, 1), date(2026, 6, 30)))
+    assert results.total == 2
+    assert dict((v, n) for v, _label, n in results.facets["kind"]) == {"story": 2}
+    login_as(user=journalist)
+    page = client.get("/library/?q=科普日&from=2026-09-01&to=2026-09-30").get_data(as_text=True)
+    assert "秋天的" in page and "春天的" not in page  # titles carry <mark>科普日</mark>
+    bad = client.get("/library/?q=科普日&from=2026-02-30")
+    assert bad.status_code == 200 and 'data-testid="date-error"' in bad.get_data(as_text=True)
+    api = client.get("/api/v1/search?q=科普日&from=2026-09-01")
+    assert api.status_code == 200 and [r["id"] for r in api.get_json()["results"]] == [autumn.id]
+    assert client.get("/api/v1/search?from=2026-09-31").status_code == 422
+
+
+def test_nothing_found_offers_the_closest_campaigns_and_people(
+    client: FlaskClient, login_as
+) -> None:
+    factories.make_campaign(name="全国科普日")
+    factories.make_person(name="钱学森")
+    factories.make_person(name="钱三强", consent_featured=False)  # not for media accounts
+    login_as(Role.JOURNALIST)
+    page = client.get("/library/?q=科普周").get_data(as_text=True)
+    assert 'data-testid="no-results"' in page and 'data-testid="closest-campaign"' in page
+    assert "全国科普日" in page
+    people = client.get("/library/?q=钱学").get_data(as_text=True)
+    assert "钱学森" in people and "钱三强" not in people
+
+
+def test_the_journalists_home_has_a_search_box_and_thumbnails(
+    client: FlaskClient, login_as, app: Flask
+) -> None:
+    owner = factories.make_user(Role.CONTRIBUTOR)
+    item = factories.make_item(owner, kind=ItemKind.PHOTO, title="首页的缩略图")
+    uploads.add_file(owner, item, io.BytesIO(samples.photo()), "a.jpg")
+    item.status = ItemStatus.APPROVED
+    db.session.commit()
+    factories.make_item(
+        owner, status=ItemStatus.APPROVED, title="内部的首页条目", usage_terms="internal_only"
+    )
+    drain_queue(app)
+    login_as(Role.JOURNALIST)
+    page = client.get("/home").get_data(as_text=True)
+    assert 'data-testid="home-search-box"' in page and 'data-testid="home-card"' in page
+    assert "首页的缩略图" in page and "/thumb" in page
+    assert "内部的首页条目" not in page
