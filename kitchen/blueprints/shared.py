@@ -29,6 +29,19 @@ def _locked(token: str, wrong: bool = False) -> ResponseReturnValue:
     return render_template("shared/password.html", token=token, wrong=wrong), 401 if wrong else 200
 
 
+def _confirm_terms(
+    token: str, file_id: int | None, rendition: str, exc: TermsNotAccepted
+) -> ResponseReturnValue:
+    """Editorial-only originals: the visitor confirms the terms, then downloads (409 until)."""
+    return render_template(
+        "shared/terms.html",
+        token=token,
+        file_id=file_id,
+        rendition=rendition,
+        message=str(exc.message),
+    ), 409
+
+
 @bp.get("/<token>")
 def show(token: str) -> ResponseReturnValue:
     """What the link shows: previews, the credit and the usage terms of each item."""
@@ -73,13 +86,7 @@ def file(token: str, file_id: int, rendition: str) -> ResponseReturnValue:
     try:
         served = shares.fetch(link, file_id, rendition, accepted=accepted, client=client_address())
     except TermsNotAccepted as exc:
-        return render_template(
-            "shared/terms.html",
-            token=token,
-            file_id=file_id,
-            rendition=rendition,
-            message=str(exc.message),
-        ), 409
+        return _confirm_terms(token, file_id, rendition, exc)
     response = send_served(served, attachment=rendition not in shares.PREVIEWS)
     response.cache_control.private = True
     response.cache_control.no_store = True
@@ -97,13 +104,7 @@ def archive(token: str) -> ResponseReturnValue:
     try:
         chunks = shares.zip_stream(link, size, accepted=request.args.get("accept") == "editorial")
     except TermsNotAccepted as exc:
-        return render_template(
-            "shared/terms.html",
-            token=token,
-            file_id=None,
-            rendition=size,
-            message=str(exc.message),
-        ), 409
+        return _confirm_terms(token, None, size, exc)
     response = Response(stream_with_context(chunks), mimetype="application/zip")
     response.headers["Content-Disposition"] = filenames.content_disposition(
         "中央厨房素材.zip", "kitchen-shared.zip", attachment=True

@@ -45,10 +45,14 @@ def today() -> date:
     return datetime.now(local_zone()).date()
 
 
+def named_kinds(campaign: Campaign) -> list[OrgKind]:
+    """The organisation kinds the call names (none: it is for every member organisation)."""
+    return [OrgKind(k) for k in campaign.target_kinds.split(",") if k in _MEMBER_VALUES]
+
+
 def target_kinds(campaign: Campaign) -> list[OrgKind]:
     """The organisation kinds the call is for (every member kind when none is named)."""
-    named = [OrgKind(k) for k in campaign.target_kinds.split(",") if k in _MEMBER_VALUES]
-    return named or sorted(MEMBER_KINDS)
+    return named_kinds(campaign) or sorted(MEMBER_KINDS)
 
 
 def target_regions(campaign: Campaign) -> list[str]:

@@ -14,6 +14,7 @@ from kitchen.models import (
     Item,
     ItemStatus,
     Organization,
+    OrgKind,
     Person,
     Review,
     Revision,
@@ -25,6 +26,7 @@ from kitchen.services import (
     access,
     accounts,
     alerts,
+    calls,
     campaigns,
     curation,
     items,
@@ -313,6 +315,8 @@ class CampaignPage(_Context):
     regions: list[str]  # every region that has an answer row, for the filter
     silent: int  # targeted organisations that have not answered
     may_remind: bool
+    call_kinds: list[OrgKind]  # the kinds the call names (none: every member organisation)
+    call_regions: list[str]  # the regions it names (none: every region)
 
 
 def campaign_page(
@@ -333,6 +337,8 @@ def campaign_page(
         regions=campaigns.answer_regions(every),
         silent=sum(1 for row in every if row.targeted and not row.sent),
         may_remind=campaign.is_open and access.role_may(user, Action.MANAGE_CAMPAIGNS),
+        call_kinds=calls.named_kinds(campaign),
+        call_regions=calls.target_regions(campaign),
     )
 
 

@@ -194,3 +194,6 @@ def test_a_closed_call_cannot_be_reminded_and_targets_are_checked(
     assert client.post("/admin/campaigns/new", data=form).status_code == 302
     made = db.session.scalars(select(Campaign).where(Campaign.slug == "new-call")).one()
     assert made.target_kinds == "city,provincial" and made.target_regions == "北京、四川"
+    shown = client.get("/campaigns/new-call").get_data(as_text=True)
+    targets = shown[shown.index('data-testid="call-targets"') :].split("</p>", 1)[0]
+    assert "北京、四川" in targets and "省级科协" in targets

@@ -220,3 +220,35 @@ def test_an_expert_request_and_its_answer_are_emailed(app: Flask, drain, smtp_se
     told = message_from_bytes(inbox.messages[-1])
     assert told["To"] == journalist.email
     assert "请联系国家气象中心宣传科。" in told.get_payload(decode=True).decode("utf-8")
+
+
+def test_an_opening_call_and_a_saved_search_are_emailed(app: Flask, drain, smtp_server) -> None:
+    from datetime import timedelta
+
+    from kitchen.services import alerts, calls, campaigns
+
+    _controller, inbox = smtp_server
+    contributor = factories.make_user(Role.CONTRIBUTOR)
+    today = calls.today()
+    data = campaigns.CampaignData(
+        "kepu-2027", "2027全国科普日", "请报送科普日的照片。", today, today + timedelta(days=9)
+    )
+    call = campaigns.save_campaign(data, factories.make_user(Role.CURATOR))
+    calls.sweep(today)
+    drain()
+    (opened,) = [message_from_bytes(m) for m in inbox.messages]
+    assert opened["To"] == contributor.email
+    assert "2027全国科普日" in str(make_header(decode_header(opened["Subject"])))
+    body = opened.get_payload(decode=True).decode("utf-8")
+    assert "征集已开始" in body and "请报送科普日的照片。" in body
+    assert f"https://kitchen.example/campaigns/{call.slug}" in body
+    journalist = factories.make_user(Role.JOURNALIST)
+    alerts.save(journalist, "科普日", {"q": "科普日"})
+    factories.make_item(status=ItemStatus.APPROVED, title="科普日的新照片")
+    drain()
+    assert alerts.sweep() == 1
+    drain()
+    found = message_from_bytes(inbox.messages[-1])
+    assert found["To"] == journalist.email
+    assert "科普日的新照片" in found.get_payload(decode=True).decode("utf-8")
+    assert "https://kitchen.example/library/?" in found.get_payload(decode=True).decode("utf-8")
