@@ -63,6 +63,8 @@ from kitchen.models import (
     ReportWeight,
     Review,
     Role,
+    ShareLink,
+    ShareVisit,
     User,
     item_campaign,
 )
@@ -329,6 +331,8 @@ class OrgRow:
     campaigns_open: int = 0
     uses: int = 0
     outlets: int = 0
+    link_visits: int = 0  # openings of its accounts' share links
+    link_downloads: int = 0  # downloads through them (of anyone's material)
     scores: dict[str, float] = field(default_factory=dict)
     index: float = 0.0
     rank: int = 0
@@ -379,6 +383,7 @@ def build(period: Period) -> Report:
     _returns(rows, start, end)
     _decision_times(rows, start, end)
     _downloads(rows, start, end)
+    _shared(rows, start, end)
     _uses(rows, period)
     campaigns = open_campaigns(period)
     answers = _answers(rows, campaigns, start, end)
@@ -536,6 +541,24 @@ def _downloads(rows: dict[int, OrgRow], start: datetime, end: datetime) -> None:
         if (row := rows.get(org_id)) is not None:
             row.downloads, row.media_downloads, row.reuse_downloads = total, int(media), int(reuse)
             row.downloaders, row.orgs_reached = people, orgs
+
+
+def _shared(rows: dict[int, OrgRow], start: datetime, end: datetime) -> None:
+    """What the organisation's accounts handed on by share link: visits and downloads."""
+    query = (
+        select(User.organization_id, ShareVisit.what, func.count())
+        .select_from(ShareVisit)
+        .join(ShareLink, ShareLink.id == ShareVisit.share_link_id)
+        .join(User, User.id == ShareLink.owner_id)
+        .where(_between(ShareVisit.created_at, start, end), User.organization_id.is_not(None))
+        .group_by(User.organization_id, ShareVisit.what)
+    )
+    for org_id, what, count in db.session.execute(query):
+        if (row := rows.get(org_id)) is not None:
+            if what == "view":
+                row.link_visits = count
+            else:
+                row.link_downloads = count
 
 
 def _uses(rows: dict[int, OrgRow], period: Period) -> None:
@@ -826,6 +849,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("campaign_rate", _l("Calls answered (share)"), "rate"),
     Column("uses", _l("Recorded uses"), figure="used"),
     Column("outlets", _l("Outlets")),
+    Column("link_visits", _l("Share-link visits")),
+    Column("link_downloads", _l("Downloads through share links")),
 )
 SUMMARY = (
     "index",

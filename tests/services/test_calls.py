@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
@@ -197,3 +197,12 @@ def test_a_closed_call_cannot_be_reminded_and_targets_are_checked(
     shown = client.get("/campaigns/new-call").get_data(as_text=True)
     targets = shown[shown.index('data-testid="call-targets"') :].split("</p>", 1)[0]
     assert "北京、四川" in targets and "省级科协" in targets
+
+
+def test_the_command_line_runs_the_same_sweep(app: Flask, runner: FlaskCliRunner) -> None:
+    ended = factories.make_campaign(starts_on=date(2026, 1, 1), ends_on=date(2026, 2, 1))
+    result = runner.invoke(args=["kitchen", "calls"])
+    assert result.exit_code == 0, result.output
+    assert "1 closed" in result.output and "saved searches" in result.output
+    db.session.refresh(ended)
+    assert ended.is_open is False

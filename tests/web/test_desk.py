@@ -359,3 +359,22 @@ def test_deleting_a_collection_ends_its_links_and_keeps_the_counted_downloads(
     assert app.test_client().get(f"/s/{token}").status_code == 404
     assert db.session.scalar(select(func.count(ShareLink.id))) == 0
     assert db.session.scalars(select(DownloadEvent.via)).all() == ["link"]
+
+
+def test_what_a_member_hands_on_by_link_counts_in_its_report(
+    app: Flask, client: FlaskClient, login_as
+) -> None:
+    from kitchen.services import reports
+
+    item = _photo("省科协转给合作媒体的照片")
+    owner = login_as(Role.CONTRIBUTOR)
+    token = _link_token(client, item_id=item.id, days="5")
+    visitor = app.test_client()
+    visitor.get(f"/s/{token}")
+    visitor.get(f"/s/{token}/files/{item.files[0].id}/web")
+    report = reports.build(reports.current_period())
+    mine = next(r for r in report.rows if r.organization_id == owner.organization_id)
+    assert (mine.link_visits, mine.link_downloads) == (1, 1)
+    theirs = next(r for r in report.rows if r.organization_id == item.organization_id)
+    assert (theirs.downloads, theirs.reuse_downloads) == (1, 1)  # as the owner's download
+    assert reports.as_dict(mine)["link_downloads"] == 1
