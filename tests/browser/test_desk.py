@@ -4,13 +4,14 @@ browser without an account opens the link and downloads a photo."""
 from __future__ import annotations
 
 import io
+import time
 
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from kitchen.extensions import db
 from kitchen.models import DownloadEvent, ItemKind, ItemStatus, Role, SavedSearch, utcnow
-from kitchen.services import uploads
+from kitchen.services import library, uploads
 from tests import factories, samples
 from tests.browser.conftest import DESKTOP, BrowserLogin
 
@@ -25,8 +26,12 @@ def test_a_journalist_saves_a_search_collects_and_hands_a_photo_to_a_partner(
     uploads.add_file(owner, photo, io.BytesIO(samples.photo()), "候鸟观测.jpg")
     photo.status, photo.approved_at = ItemStatus.APPROVED, utcnow()
     db.session.commit()
-    drain()
     journalist = factories.make_user(Role.JOURNALIST)
+    # The live worker may hold the index job when drain() looks: wait until the photo is found.
+    deadline = time.monotonic() + 15
+    while not library.search(journalist, "候鸟").total and time.monotonic() < deadline:
+        drain()
+        time.sleep(0.1)
     browser_login(journalist.email, factories.PASSWORD)
 
     # Search from the home page, and save the search.
@@ -50,10 +55,12 @@ def test_a_journalist_saves_a_search_collects_and_hands_a_photo_to_a_partner(
     collection_url = page.url
     page.goto(f"/items/{photo.id}")
     page.get_by_test_id("add-to-collection").get_by_role("button").click()
+    expect(page.get_by_role("alert")).to_contain_text("给合作媒体的候鸟图")
     page.goto(collection_url)
     expect(page.get_by_test_id("collection-entry")).to_have_count(1)
     page.get_by_test_id("entry-note-input").fill("封面备选")
     page.get_by_test_id("save-note").click()
+    expect(page.get_by_role("alert")).to_contain_text("备注已保存")
     expect(page.get_by_test_id("entry-note-input")).to_have_value("封面备选")
 
     # Share it by link, with a password.

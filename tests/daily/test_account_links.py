@@ -75,7 +75,8 @@ def test_an_expired_or_forged_link_is_refused(client: FlaskClient) -> None:
     user = factories.make_user(Role.JOURNALIST)
     link = account_links.issue(None, user, account_links.RESET)
     token = account_links.token_of(link)
-    assert client.get(f"/account/link/{token[:-1]}0").status_code in (404,)
+    forged = token[:-1] + ("1" if token.endswith("0") else "0")  # one character changed
+    assert client.get(f"/account/link/{forged}").status_code == 404
     assert client.get(f"/account/link/{link.id + 1}.{token.split('.')[1]}").status_code == 404
     link.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
