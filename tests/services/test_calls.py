@@ -21,7 +21,8 @@ def _notified(action: str) -> set[int]:
 
 
 def _audited(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    query = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+    return list(db.session.scalars(query))
 
 
 def _world() -> dict[str, User]:
