@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kitchen.api import bp, payloads
-from kitchen.api.serializers import item_summary
+from kitchen.api.serializers import item_summary, when
 from kitchen.inputs import MAX_ID
 from kitchen.links import external_url
 from kitchen.models import Collection, SavedSearch
@@ -26,7 +26,7 @@ def saved_json(saved: SavedSearch) -> dict[str, Any]:
         "name": saved.name,
         "query": alerts.params_of(saved),
         "feed_url": external_url("library.saved_feed", token=saved.feed_token),
-        "created_at": saved.created_at.isoformat(timespec="seconds"),
+        "created_at": when(saved.created_at),
     }
 
 

@@ -53,7 +53,7 @@ def search() -> ResponseReturnValue:
 @requires(Action.SEARCH)
 def selection() -> ResponseReturnValue:
     """The basket (素材篮): a collection like the others, the one the item page fills."""
-    page = pages.collection_page(current_user, _basket().id)
+    page = pages.collection_page(current_user, selections.basket(current_user).id)
     return render_template("library/collection.html", **page.context())
 
 
@@ -68,7 +68,10 @@ def change_selection() -> ResponseReturnValue:
     action = request.form.get("action")
     if action == "add" and item_id:
         selections.add(current_user, items.get_item(current_user, item_id), collection)
-        flash(_("Added to %(name)s.", name=(collection or _basket()).name), "success")
+        flash(
+            _("Added to %(name)s.", name=(collection or selections.basket(current_user)).name),
+            "success",
+        )
     elif action == "remove" and item_id:
         selections.remove(current_user, item_id, collection)
         flash(_("Removed from your selection."), "success")
@@ -76,12 +79,6 @@ def change_selection() -> ResponseReturnValue:
         selections.clear(current_user, collection)
         flash(_("Your selection is empty now."), "success")
     return redirect(safe_target(request.form.get("next"), url_for("library.selection")))
-
-
-def _basket() -> Collection:
-    basket = selections.default_collection(current_user)
-    assert basket is not None
-    return basket
 
 
 def _zip_response(chunks: Iterator[bytes]) -> Response:

@@ -16,7 +16,6 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select, update
 
@@ -111,15 +110,14 @@ FEED_MARKER = "saved-search-feed"  # throttle's marker for wrong feed tokens
 def feed_search(token: str, client: str) -> SavedSearch:
     """The saved search of a feed token while its owner's account is active, or NotFound;
     wrong tokens count against the client (kitchen.services.throttle)."""
-    key = throttle.client_key(client)
-    budget = int(current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
-    throttle.refuse_while_waiting(throttle.Scope(key, budget, email=FEED_MARKER))
+    scope = throttle.guessing(FEED_MARKER, client)
+    throttle.refuse_while_waiting(scope)
     saved = None
     if token and len(token) <= 64:
         query = select(SavedSearch).where(SavedSearch.feed_token == token)
         saved = db.session.scalars(query).first()
-    if saved is None or not secrets.compare_digest(saved.feed_token, token):
-        throttle.record_failure(FEED_MARKER, key)
+    if saved is None:
+        throttle.record_failure(FEED_MARKER, scope.client)
         raise NotFound()
     if not saved.user.active:
         raise NotFound()

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 
 from kitchen.enums import MEMBER_KINDS, OrgKind, Role
 from kitchen.extensions import db
+from kitchen.fields import split_list
 from kitchen.models import Campaign, Item, ItemStatus, Organization, User, item_campaign, utcnow
 from kitchen.services import audit, notifications
 from kitchen.services.access import Action, authorize
@@ -69,8 +70,6 @@ def clean_targets(kinds: Iterable[str], regions: str) -> tuple[str, str]:
     unknown = [k for k in chosen if k not in _MEMBER_VALUES]
     if unknown:
         raise ValidationError(_l("Please choose one of the listed values."), field="target_kinds")
-    from kitchen.fields import split_list
-
     named = list(dict.fromkeys(split_list(regions)))
     stored_regions = "、".join(named)
     if len(stored_regions) > 500:

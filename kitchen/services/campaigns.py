@@ -153,8 +153,7 @@ def answers(campaign: Campaign, kind: str = "", region: str = "") -> list[Answer
         .subquery()
     )
     total = func.coalesce(sent.c.total, 0)
-    targeted = set(calls.target_kinds(campaign))
-    regions = set(calls.target_regions(campaign))
+    targeted = {org.id for org in calls.targeted_organizations(campaign)}
     query = (
         select(Organization, total, func.coalesce(sent.c.approved, 0))
         .outerjoin(sent, sent.c.org == Organization.id)
@@ -172,7 +171,7 @@ def answers(campaign: Campaign, kind: str = "", region: str = "") -> list[Answer
         query = query.where(Organization.region == region)
     found = []
     for org, count, done in db.session.execute(query):
-        aimed = org.active and org.kind in targeted and (not regions or org.region in regions)
+        aimed = org.id in targeted
         if aimed or count:
             found.append(
                 Answer(org.id, org.name, org.kind, org.region, int(count), int(done), aimed)

@@ -63,7 +63,7 @@ class ItemPage(_Context):
     panel: uses.Panel
     pending_revision: Revision | None
     in_selection: bool
-    collections: list[Collection]  # the user's collections it may go into (the basket first)
+    collections: list[Collection]  # other collections it may go into (the button fills the basket)
     may_share: bool  # by a link, for people without an account
     may_edit: bool  # edit and submit: a draft (or an item sent back) of the user's organisation
     may_retract: bool
@@ -87,7 +87,9 @@ def item_page(user: User, item_id: int) -> ItemPage:
         panel=uses.panel(user, item),
         pending_revision=revisions.pending_for(item) if in_house else None,
         in_selection=selections.contains(user, item.id),
-        collections=selections.editable(user) if access.may_select(user, item) else [],
+        collections=[c for c in selections.editable(user) if not c.is_default]
+        if access.may_select(user, item)
+        else [],
         may_share=access.may_share_by_link(user, item),
         may_edit=access.may_edit_now(user, item),
         linked_people=[(p, access.can_see_person(user, p)) for p in item.persons],

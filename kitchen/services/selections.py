@@ -76,6 +76,13 @@ def default_collection(user: User, create: bool = True) -> Collection | None:
     return made
 
 
+def basket(user: User) -> Collection:
+    """The user's basket, made on first use."""
+    found = default_collection(user)
+    assert found is not None  # create=True always finds or makes one
+    return found
+
+
 def _free_name(user: User, name: str) -> str:
     """The name, or the name with a number where the user has a collection of that name."""
     taken = set(db.session.scalars(select(Collection.name).where(Collection.owner_id == user.id)))
@@ -203,8 +210,7 @@ def _commit() -> None:
 def entries(user: User, collection: Collection | None = None) -> list[CollectionEntry]:
     """The entries of a collection (the user's basket by default) whose items the user may
     still see, in their order."""
-    collection = collection or default_collection(user)
-    assert collection is not None
+    collection = collection or basket(user)
     if not can_see_collection(user, collection):
         raise NotFound()
     rows = db.session.scalars(
@@ -251,8 +257,7 @@ def add(user: User, item: Item, collection: Collection | None = None, note: str 
     authorize(user, Action.VIEW_ITEM, item)
     if not may_select(user, item):
         raise ValidationError(_l("Only approved items can be collected."))
-    collection = collection or default_collection(user)
-    assert collection is not None
+    collection = collection or basket(user)
     _editing(user, collection)
     cleaned = validation.text(note, "note", max_len=NOTE_CHARS)
     if contains(user, item.id, collection):
@@ -296,8 +301,7 @@ def _entry(collection: Collection, item_id: int) -> CollectionEntry:
 
 def remove(user: User, item_id: int, collection: Collection | None = None) -> None:
     """Take an item out of a collection (the basket by default)."""
-    collection = collection or default_collection(user)
-    assert collection is not None
+    collection = collection or basket(user)
     _editing(user, collection)
     db.session.execute(
         delete(CollectionEntry).where(
@@ -310,8 +314,7 @@ def remove(user: User, item_id: int, collection: Collection | None = None) -> No
 
 def clear(user: User, collection: Collection | None = None) -> None:
     """Empty a collection (the basket by default)."""
-    collection = collection or default_collection(user)
-    assert collection is not None
+    collection = collection or basket(user)
     _editing(user, collection)
     db.session.execute(
         delete(CollectionEntry).where(CollectionEntry.collection_id == collection.id)

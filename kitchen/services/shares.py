@@ -12,13 +12,11 @@ answer 410. Every opening and every download is logged (`ShareVisit`), and downl
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -36,7 +34,6 @@ from kitchen.models import (
 )
 from kitchen.services import selections, throttle, uploads, validation
 from kitchen.services.access import (
-    INTERNAL_TERMS,
     can_see,
     may_manage_collection,
     may_manage_share_link,
@@ -49,6 +46,7 @@ from kitchen.services.errors import (
     TermsNotAccepted,
     ValidationError,
 )
+from kitchen.services.tokens import hash_token
 
 TOKEN_BYTES = 24  # 192 bits: guessing is infeasible
 MIN_DAYS, MAX_DAYS = 1, 30
@@ -56,11 +54,6 @@ DEFAULT_DAYS = 7
 PASSWORD_CHARS = (4, 128)
 LINK_MARKER = "share-link"  # throttle's marker for unknown links (not an e-mail address)
 PREVIEWS = ("thumb", "poster")  # shown on the page, not counted as downloads
-
-
-def hash_token(token: str) -> str:
-    """The stored form of a link's token."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -181,15 +174,10 @@ def revoke(user: User, link: ShareLink) -> None:
         db.session.commit()
 
 
-def _budget() -> int:
-    return int(current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
-
-
 def resolve(token: str, client: str) -> ShareLink:
     """The link of a token: NotFound for none (counted against the client), Gone when it has
     expired or been revoked, or its owner's account closed."""
-    key = throttle.client_key(client)
-    scope = throttle.Scope(key, _budget(), email=LINK_MARKER)
+    scope = throttle.guessing(LINK_MARKER, client)
     throttle.refuse_while_waiting(scope)
     link = None
     if token and len(token) <= 64:
@@ -197,7 +185,7 @@ def resolve(token: str, client: str) -> ShareLink:
             select(ShareLink).where(ShareLink.token_hash == hash_token(token))
         ).first()
     if link is None:
-        throttle.record_failure(LINK_MARKER, key)
+        throttle.record_failure(LINK_MARKER, scope.client)
         raise NotFound()
     if not link.live(utcnow()) or not link.owner.active:
         raise Gone()
@@ -213,14 +201,13 @@ def unlock(link: ShareLink, password: str, client: str) -> bool:
     """Check a link's password; wrong ones count against the client on this link."""
     if link.password_hash is None:
         return True
-    key = throttle.client_key(client)
-    scope = throttle.Scope(key, _budget(), email=f"share:{link.id}")
+    scope = throttle.guessing(f"share:{link.id}", client)
     throttle.refuse_while_waiting(scope)
     if check_password_hash(link.password_hash, (password or "")[: PASSWORD_CHARS[1]]):
-        throttle.forget(f"share:{link.id}", key)
+        throttle.forget(f"share:{link.id}", scope.client)
         db.session.commit()
         return True
-    throttle.record_failure(f"share:{link.id}", key)
+    throttle.record_failure(f"share:{link.id}", scope.client)
     return False
 
 
@@ -258,11 +245,7 @@ def shown(link: ShareLink) -> list[tuple[Item, str]]:
         pairs = [(entry.item, entry.note) for entry in selections.entries(owner, link.collection)]
     else:
         pairs = []
-    return [
-        (item, note)
-        for item, note in pairs
-        if may_share_by_link(owner, item) and item.usage_terms not in INTERNAL_TERMS
-    ]
+    return [(item, note) for item, note in pairs if may_share_by_link(owner, item)]
 
 
 def record_visit(link: ShareLink, client: str) -> None:

@@ -67,6 +67,13 @@ def wait_seconds(scope: Scope) -> int:
     return max(0, int(remaining + 0.999))
 
 
+def guessing(marker: str, client: str) -> Scope:
+    """The failures of one client at a secret in an address (a share link, a feed, a link's
+    password), under `marker`: the per-address budget, as for API tokens."""
+    budget = int(current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+    return Scope(client_key(client), budget, email=marker)
+
+
 def refuse_while_waiting(scope: Scope) -> None:
     """RateLimited while the scope must wait (links and feeds guessed at: wrong tokens)."""
     wait = wait_seconds(scope)

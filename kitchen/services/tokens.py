@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -100,9 +99,9 @@ def authenticate(plain: str, address: str) -> tuple[User, ApiToken]:
             token.last_used_at = now
             db.session.commit()
         return token.user, token
-    client = throttle.client_key(address)
-    budget = current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    wait = throttle.wait_seconds(throttle.Scope(client, budget, email=throttle.TOKEN_MARKER))
+    scope = throttle.guessing(throttle.TOKEN_MARKER, address)
+    client = scope.client
+    wait = throttle.wait_seconds(scope)
     if wait:
         raise RateLimited(
             _l("Too many invalid API tokens. Please wait %(n)d seconds and try again.", n=wait),
