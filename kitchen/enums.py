@@ -59,6 +59,21 @@ class UsageTerms(StrEnum):
     INTERNAL_ONLY = "internal_only"
 
 
+class Language(StrEnum):
+    """The language of an item's text: its own (Chinese), or one of its versions'."""
+
+    ZH = "zh"
+    EN = "en"
+    FR = "fr"
+    ES = "es"
+    RU = "ru"
+    AR = "ar"
+    PT = "pt"
+    DE = "de"
+    JA = "ja"
+    KO = "ko"
+
+
 class Urgency(StrEnum):
     """How soon a lead needs attention."""
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
-from kitchen.enums import ItemKind, ItemStatus, Urgency, UsageTerms
+from kitchen.enums import ItemKind, ItemStatus, Language, Urgency, UsageTerms
 
 
 def N_(message: str) -> str:
@@ -69,6 +69,7 @@ class ItemField:
     search_weight: int | None = None  # searched, each word counting this much in the ranking
     # (0: found by its words, which never rank: an item's own text comes first)
     index_name: str = ""  # the name of its text in the index where it differs from `name`
+    pinyin: bool = False  # also indexed by its sound (kitchen.search.pinyin): names and titles
     api_name: str = ""  # the JSON name where it differs from `name`
     choices: builtins.type[StrEnum] | None = None  # CHOICE: the enum
     joiner: str = ", "  # LIST: how the stored string joins its entries
@@ -115,6 +116,7 @@ ITEM_FIELDS: tuple[ItemField, ...] = (
         required_for=ALL_KINDS,
         set_by=frozenset(Setter),
         search_weight=3,
+        pinyin=True,
     ),
     ItemField(
         "summary",
@@ -140,6 +142,7 @@ ITEM_FIELDS: tuple[ItemField, ...] = (
         500,
         set_by=frozenset(Setter),
         search_weight=2,
+        pinyin=True,
         joiner="、",
         description=N_("Names and titles, e.g. 陈立新（中国科学院院士）."),
         api_description="Names of the people shown or quoted.",
@@ -151,6 +154,7 @@ ITEM_FIELDS: tuple[ItemField, ...] = (
         50,  # records at the most
         set_by=frozenset({Setter.SUBMIT, Setter.CORRECT}),
         search_weight=3,
+        pinyin=True,
         api_name="person_ids",
         description=N_("Type a name to find a recorded person, or propose one not recorded yet."),
         api_description="Ids of the recorded people the item features (GET /people).",
@@ -286,6 +290,10 @@ ITEM_FIELDS: tuple[ItemField, ...] = (
 
 BY_NAME: dict[str, ItemField] = {f.name: f for f in ITEM_FIELDS}
 
+# The texts of an item's versions in other languages (kitchen.models.ItemVersion), searched
+# after its own fields with these ranking weights: a version's title as a title, the rest as text.
+VERSION_TEXTS: dict[str, int] = {"version_title": 3, "version_text": 1}
+
 
 def set_by(setter: Setter, spec: tuple[ItemField, ...] | None = None) -> tuple[ItemField, ...]:
     """The fields this setter sets, in spec order."""
@@ -350,6 +358,15 @@ FACETS: tuple[Facet, ...] = (
         maximum=2**31 - 1,
     ),
     Facet("year", N_("Year"), "year", FacetNames.VALUES, maximum=9999, newest_first=True),
+    Facet(
+        "language",
+        N_("Language"),
+        "languages",
+        FacetNames.CHOICES,
+        "lang",
+        choices=Language,
+        multi=True,
+    ),
     Facet(
         "status", N_("Status"), "status", FacetNames.CHOICES, choices=ItemStatus, staff_only=True
     ),

@@ -67,3 +67,12 @@ def init_app(app: Flask) -> None:
         g.locale = locale
         html_lang = "zh-CN" if locale == "zh_CN" else locale
         return {"current_locale": locale, "html_lang": html_lang, "locale_names": LOCALE_NAMES}
+
+
+def interface_language() -> str:
+    """The interface language as a language code of item texts (kitchen.enums.Language):
+    "zh" or "en"."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None else "zh"

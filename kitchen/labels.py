@@ -8,7 +8,7 @@ from urllib.parse import quote_plus, urlencode
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
-from kitchen.enums import Discipline, RequestStatus
+from kitchen.enums import Discipline, Language, RequestStatus
 from kitchen.models import (
     Channel,
     ItemKind,
@@ -76,6 +76,17 @@ LABELS: dict[object, object] = {
     RequestStatus.OPEN: _l("Waiting for the centre"),
     RequestStatus.FORWARDED: _l("Contact forwarded"),
     RequestStatus.DECLINED: _l("Declined"),
+    # Languages by their own names, as language switches show them everywhere.
+    Language.ZH: "中文",
+    Language.EN: "English",
+    Language.FR: "Français",
+    Language.ES: "Español",
+    Language.RU: "Русский",
+    Language.AR: "العربية",
+    Language.PT: "Português",
+    Language.DE: "Deutsch",
+    Language.JA: "日本語",
+    Language.KO: "한국어",
 }
 
 STATUS_COLOURS = {
@@ -163,6 +174,8 @@ NOTE_HEADLINES: dict[str, object] = {
     "handoff": _l("Handed to your outlet by the centre"),
     "revision_accepted": _l("Your proposed changes were accepted"),
     "revision_declined": _l("Your proposed changes were declined"),
+    "version_approved": _l("Your version in another language was approved"),
+    "version_declined": _l("Your version in another language was declined"),
     "expert_request": _l("A journalist asks for an expert"),
     "expert_forwarded": _l("The centre answered your request for an expert"),
     "expert_declined": _l("The centre could not arrange an introduction"),

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kitchen.api import bp, payloads
-from kitchen.api.serializers import item_json, page_json
-from kitchen.services import curation, items, submission, workflow
+from kitchen.api.serializers import item_json, page_json, version_json
+from kitchen.services import curation, items, submission, versions, workflow
 from kitchen.services.access import Action
 from kitchen.services.errors import ValidationError
 from kitchen.services.items import ItemFilter
@@ -59,6 +59,20 @@ def delete_item(item_id: int) -> ResponseReturnValue:
     item = items.get_item(current_user, item_id, Action.EDIT_ITEM)
     submission.delete_draft(current_user, item)
     return "", 204
+
+
+@bp.post("/items/<int:item_id>/versions")
+def propose_version(item_id: int) -> ResponseReturnValue:
+    """The item in another language: the organisation proposes it (a curator decides), a
+    curator's is approved at once."""
+    item = items.get_item(current_user, item_id)
+    allowed = frozenset({"language", *versions.LIMITS, "note"})
+    data = payloads.json_object(allowed)
+    if "language" not in data:
+        raise ValidationError(_l("This field is required."), field="language")
+    values = {name: payloads.text(data, name) for name in allowed if name in data}
+    version = versions.propose(current_user, item, versions.VersionData(**values))
+    return jsonify(version_json(version)), 201
 
 
 @bp.post("/items/<int:item_id>/submit")

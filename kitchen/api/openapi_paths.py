@@ -141,6 +141,18 @@ def _item_paths() -> dict[str, Any]:
                 requestBody=json_body(ref("ItemUpdate")),
             ),
         },
+        "/items/{item_id}/versions": {
+            "parameters": params("ItemId"),
+            "post": operation(
+                "proposeVersion",
+                "The item in another language: its organisation proposes, a curator's is "
+                "approved at once",
+                "items",
+                answer(201, "The version (pending, or approved).", ref("ItemVersion"))
+                | errors(*WRITE, 404, 409, 422),
+                requestBody=json_body(ref("ItemVersionInput")),
+            ),
+        },
     }
 
 

@@ -9,6 +9,8 @@ from kitchen import fields
 from kitchen.enums import Discipline
 from kitchen.models import Channel, ItemKind, ItemStatus, OrgKind, Role
 from kitchen.services import reports, workflow
+from kitchen.services.versions import LIMITS as VERSION_LIMITS
+from kitchen.services.versions import OTHER_LANGUAGES
 
 Schema = dict[str, Any]
 DECISIONS = list(workflow.DECISIONS)
@@ -210,7 +212,35 @@ ITEM_DETAIL = obj(
         "approved_at": TIME,
         "claimed_by": nullable(obj({"id": INT, "display_name": TEXT})),
         "files": {"type": "array", "items": ref("File")},
+        "versions": {
+            "type": "array",
+            "items": ref("ItemVersion"),
+            "description": "The item in other languages (approved versions only).",
+        },
     }
+)
+LANGUAGE: Schema = {"type": "string", "enum": [str(code) for code in OTHER_LANGUAGES]}
+ITEM_VERSION = obj(
+    {
+        "id": INT,
+        "language": LANGUAGE,
+        **{name: TEXT for name in VERSION_LIMITS},
+        "status": {"type": "string", "enum": ["pending", "approved", "declined", "replaced"]},
+        "created_at": TIME,
+        "decided_at": TIME,
+    }
+)
+VERSION_INPUT = obj(
+    {
+        "language": LANGUAGE,
+        **{
+            name: {"type": "string", "maxLength": limit}
+            for name, limit in {**VERSION_LIMITS, "note": 2000}.items()
+        },
+        "title": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NOT_BLANK},
+    },
+    required=["language", "title"],
+    additionalProperties=False,
 )
 ITEM: Schema = {"allOf": [ref("ItemSummary"), ITEM_DETAIL]}
 PERSON_REF = obj({"id": INT, "name": TEXT, "url": URL})
@@ -375,6 +405,8 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "ItemSummary": ITEM_SUMMARY,
     "Item": ITEM,
+    "ItemVersion": ITEM_VERSION,
+    "ItemVersionInput": VERSION_INPUT,
     "ItemPage": obj(
         {
             "total": INT,

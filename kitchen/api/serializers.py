@@ -8,7 +8,7 @@ from typing import Any
 from kitchen import fields
 from kitchen.fields import split_list
 from kitchen.links import external_url
-from kitchen.models import Campaign, Item, MediaFile, Organization, Person, User
+from kitchen.models import Campaign, Item, ItemVersion, MediaFile, Organization, Person, User
 from kitchen.services.items import Page
 from kitchen.services.library import CampaignRef
 from kitchen.services.names import OrgRef
@@ -181,6 +181,22 @@ def item_json(
         "approved_at": when(item.approved_at),
         "claimed_by": person_ref(item.claimed_by),
         "files": [file_json(f) for f in item.files],
+        "versions": [version_json(v) for v in item.versions],
+    }
+
+
+def version_json(version: ItemVersion) -> dict[str, Any]:
+    """A version of an item in another language."""
+    return {
+        "id": version.id,
+        "language": version.language,
+        "title": version.title,
+        "summary": version.summary,
+        "body": version.body,
+        "caption": version.caption,
+        "status": version.status,
+        "created_at": when(version.created_at),
+        "decided_at": when(version.decided_at),
     }
 
 

@@ -7,11 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from kitchen.blueprints.guards import requires
+from kitchen.blueprints.guards import form_errors, requires
 from kitchen.forms.reports import HandoffForm, UseForm
+from kitchen.forms.submit import VersionForm
+from kitchen.i18n import interface_language
 from kitchen.inputs import page_number, record_id
+from kitchen.labels import label
 from kitchen.models import ItemKind, ItemStatus
-from kitchen.services import items, pages, uses
+from kitchen.services import items, pages, uses, versions
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError
 from kitchen.services.items import ItemFilter
@@ -44,7 +47,9 @@ def index() -> ResponseReturnValue:
 @requires(Action.VIEW_ITEM)
 def show(item_id: int) -> ResponseReturnValue:
     """One item: its text, people, credit line, usage terms and campaigns."""
-    page = pages.item_page(current_user, item_id)
+    page = pages.item_page(
+        current_user, item_id, interface_language(), request.args.get("lang") or None
+    )
     use_form = _use_form() if page.panel.may_record else None
     handoff_form = HandoffForm() if page.panel.may_hand_off else None
     if handoff_form is not None:
@@ -52,6 +57,49 @@ def show(item_id: int) -> ResponseReturnValue:
     return render_template(
         "items/show.html", **page.context(), use_form=use_form, handoff_form=handoff_form
     )
+
+
+@bp.route("/<int:item_id>/versions", methods=["GET", "POST"])
+@requires(Action.VIEW_ITEM)
+def version(item_id: int) -> ResponseReturnValue:
+    """Write the item in another language: the organisation proposes, a curator decides."""
+    item = items.get_item(current_user, item_id)
+    versions.require_proposable(current_user, item)
+    form = VersionForm()
+    form.language.choices = [(str(code), label(code)) for code in versions.OTHER_LANGUAGES]
+    if request.method == "GET":
+        form.language.data = request.args.get("lang") or str(versions.OTHER_LANGUAGES[0])
+        current = versions.approved(item, form.language.data)
+        if current is not None:
+            for name in versions.LIMITS:
+                getattr(form, name).data = getattr(current, name)
+    status = 200
+    if form.validate_on_submit():
+        data = versions.VersionData(**_typed(form))
+        try:
+            made = versions.propose(current_user, item, data)
+        except DomainError as exc:
+            form_errors(form, exc)
+            status = exc.status if exc.status != 422 else 400
+        else:
+            if made.status == versions.APPROVED:
+                flash(_("The version is published with the item."), "success")
+            else:
+                flash(
+                    _("The version was sent to the curators; readers see it once approved."),
+                    "success",
+                )
+            return redirect(url_for("items.show", item_id=item.id, lang=made.language))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "items/version.html", form=form, item=item, pending=versions.pending_for(item)
+    ), status
+
+
+def _typed(form: VersionForm) -> dict[str, str]:
+    names = ("language", *versions.LIMITS, "note")
+    return {name: getattr(form, name).data or "" for name in names}
 
 
 def _use_form() -> UseForm:

@@ -21,6 +21,7 @@ from kitchen.services import (
     pages,
     revisions,
     rights,
+    versions,
     workflow,
 )
 from kitchen.services.access import Action
@@ -74,6 +75,30 @@ def decide_revision(revision_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         flash(str(exc.message), "danger")
     return redirect(url_for("review.revision_list"))
+
+
+@bp.get("/versions")
+@requires(Action.REVIEW)
+def version_list() -> ResponseReturnValue:
+    """Versions in other languages waiting for a curator, each beside its original."""
+    return render_template("review/versions.html", proposals=versions.pending(current_user))
+
+
+@bp.post("/versions/<int:version_id>")
+@requires(Action.REVIEW)
+def decide_version(version_id: int) -> ResponseReturnValue:
+    """Approve a version (readers see it with the item) or decline it with a reason."""
+    comment = request.form.get("comment", "")
+    try:
+        if request.form.get("decision") == "accept":
+            versions.accept(current_user, version_id, comment)
+            flash(_("The version is published with the item."), "success")
+        else:
+            versions.decline(current_user, version_id, comment)
+            flash(_("The version was declined."), "success")
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    return redirect(url_for("review.version_list"))
 
 
 @bp.get("/expiring")

@@ -172,3 +172,25 @@ class RevisionForm(SpecForm):
 
 
 add_fields(RevisionForm, fields.set_by(Setter.REVISE))
+
+
+WRITTEN = {"dir": "auto"}  # Arabic reads right to left
+
+
+class VersionForm(FlaskForm):  # type: ignore[misc]
+    """The item in another language (kitchen.services.versions checks it again)."""
+
+    language = SelectField(_l("Language"), choices=[], validate_choice=False)
+    title = StringField(_l("Title"), validators=[Length(max=200)], render_kw=WRITTEN)
+    summary = TextAreaField(
+        _l("Summary"), validators=[Optional(), Length(max=2000)], render_kw=WRITTEN
+    )
+    body = TextAreaField(
+        _l("Text"), validators=[Optional(), Length(max=100_000)], render_kw=WRITTEN
+    )
+    caption = TextAreaField(
+        _l("Caption of the pictures"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw=WRITTEN,
+    )
+    note = TextAreaField(_l("Note for the curator"), validators=[Optional(), Length(max=2000)])

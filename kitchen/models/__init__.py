@@ -21,7 +21,7 @@ from kitchen.models.desk import (
     ShareLink,
     ShareVisit,
 )
-from kitchen.models.item import Item, MediaFile, item_campaign
+from kitchen.models.item import Item, ItemVersion, MediaFile, item_campaign
 from kitchen.models.job import Job, JobKind
 from kitchen.models.library import DownloadEvent
 from kitchen.models.notification import Notification
@@ -50,6 +50,7 @@ __all__ = [
     "ItemKind",
     "ItemStatus",
     "ItemUse",
+    "ItemVersion",
     "Job",
     "JobKind",
     "LoginAttempt",

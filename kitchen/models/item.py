@@ -12,10 +12,12 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -106,6 +108,12 @@ class Item(Base):
         order_by="[MediaFile.position, MediaFile.id]",
         cascade="all, delete-orphan",
     )
+    # The versions in other languages that readers see (proposals wait in ItemVersion too).
+    versions: Mapped[list[ItemVersion]] = relationship(
+        primaryjoin="and_(ItemVersion.item_id == Item.id, ItemVersion.status == 'approved')",
+        order_by="ItemVersion.language",
+        viewonly=True,
+    )
 
     # Two curators deciding at once: the second UPDATE finds a newer version and fails.
     __mapper_args__ = {"version_id_col": version}
@@ -157,3 +165,40 @@ class MediaFile(Base):
 
     def __repr__(self) -> str:
         return f"<MediaFile {self.id} {self.original_name}>"
+
+
+class ItemVersion(Base):
+    """The item in another language (title, summary, text, caption), linked to the Chinese
+    original: proposed by its organisation or a curator, reviewed like a revision. One version
+    per language is approved at a time; the others are proposals or history."""
+
+    __tablename__ = "item_version"
+    __table_args__ = (  # one approved version per language, whatever two curators do at once
+        Index(
+            "uq_item_version_approved",
+            "item_id",
+            "language",
+            unique=True,
+            sqlite_where=text("status = 'approved'"),
+            postgresql_where=text("status = 'approved'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    caption: Mapped[str] = mapped_column(Text, default="")
+    # pending, approved, declined, or replaced (by a newer proposal or approved version)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id], lazy="joined")
+    item: Mapped[Item] = relationship()

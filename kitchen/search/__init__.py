@@ -28,10 +28,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kitchen.fields import FACET_NAMES as FACET_NAMES
-from kitchen.fields import searched
+from kitchen.fields import VERSION_TEXTS, searched
 
-# The searched fields in the order the index reads them (kitchen.fields).
-TEXT_ORDER = tuple(f.text_name for f in searched())
+# The searched texts in the order the index reads them (kitchen.fields): the item's own fields,
+# then its versions in other languages.
+TEXT_ORDER = (*(f.text_name for f in searched()), *VERSION_TEXTS)
+# The texts also indexed by their pinyin; the organisation's name is too (organization_name).
+PINYIN_TEXTS = tuple(f.text_name for f in searched() if f.pinyin)
 
 SORTS = ("relevance", "newest")  # the first is the default
 MAX_PER_PAGE = 100  # results a page at the most (the page, the API and the engine agree)
@@ -58,6 +61,8 @@ class SearchDocument:
     featured: bool
     thumb_file_id: int | None
     usage_terms: str
+    organization_name: str
+    languages: list[str]
 
     def __init__(
         self,
@@ -72,6 +77,8 @@ class SearchDocument:
         featured: bool = False,
         thumb_file_id: int | None = None,
         usage_terms: str = "with_credit",
+        organization_name: str = "",
+        languages: list[str] | None = None,
         texts: dict[str, str] | None = None,
         **text_fields: str,
     ) -> None:
@@ -79,6 +86,8 @@ class SearchDocument:
         self.organization, self.status = organization, status
         self.event_date, self.approved_at, self.created_at = event_date, approved_at, created_at
         self.featured, self.thumb_file_id, self.usage_terms = featured, thumb_file_id, usage_terms
+        self.organization_name = organization_name
+        self.languages = languages if languages is not None else ["zh"]
         self.texts = {**(texts or {}), **text_fields}
 
     def __setattr__(self, name: str, value: Any) -> None:

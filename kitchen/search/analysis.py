@@ -1,14 +1,16 @@
 """Chinese text analysis: CJK bigrams for exact substring recall, rjieba words for ranking.
 
-Every searchable text is normalised (full-width ASCII folded, lower case); a document's fields are
-joined with newlines into one *index text*. Four term sets are derived from it:
+Every searchable text is normalised (full-width ASCII folded, traditional characters read as
+simplified ones, lower case: see folding); a document's fields are joined with newlines into one
+*index text*. Four term sets are derived from it:
 
 * grams - every pair of adjacent characters inside a word run (letters, digits, CJK) of which at
   least one is CJK, at its character offset: 科学, 学家, but also 第5, 5届, g网. A CJK word of
   n >= 2 characters occurs in the text exactly when its bigrams occur at offsets p, p+1, ..., so
   a positional match over them is an exact substring search (no word segmentation involved).
 * chars - the set of CJK characters, so that a one-character query is one posting list.
-* latin - Latin/digit words (lower case), at word positions, for whole-word and phrase matches.
+* latin - Latin/digit words (lower case, English words stemmed: see english), at word positions,
+  for whole-word and phrase matches.
 * words - rjieba's search-mode words (科学家 -> 科学/学家/科学家), weighted by field, for ranking.
 
 The bigram and character sets are computed with numpy over code points (see bigram_codes): no
@@ -26,6 +28,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+
+from kitchen.search.english import is_stop_word, latin_term
+from kitchen.search.folding import script_table
 
 CJK_RANGES = (
     (0x3005, 0x3007),
@@ -97,6 +102,11 @@ _FOLD = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
 
 
 @functools.cache
+def _normal_table() -> dict[int, int]:
+    return _FOLD | script_table()
+
+
+@functools.cache
 def _bmp_tables() -> tuple[np.ndarray, np.ndarray]:
     """Per code point of the basic plane: is it CJK, is it a word character (built once, on
     first use: 65,536 look-ups)."""
@@ -107,9 +117,16 @@ def _bmp_tables() -> tuple[np.ndarray, np.ndarray]:
     return cjk, word
 
 
+def fold(text: str) -> str:
+    """Fold full-width forms and scripts, character for character (the text keeps its length,
+    so an offset in the folded text is one in the original)."""
+    return text.translate(_normal_table())
+
+
 def normalize(text: str) -> str:
-    """Fold full-width forms and case so that ＡＩ, AI and ai are the same term."""
-    return text.translate(_FOLD).lower()
+    """Fold full-width forms, scripts and case so that ＡＩ, AI and ai are the same term, and
+    科學家 and 科学家 the same characters."""
+    return text.translate(_normal_table()).lower()
 
 
 def gram_pairs(run: str) -> list[tuple[str, int]]:
@@ -141,7 +158,7 @@ def code_text(code: int) -> str:
 
 
 def latin_positions(text: str) -> dict[str, list[int]]:
-    """Map each Latin/digit word of an index text to its word positions.
+    """Map each Latin/digit word of an index text (as its index term) to its word positions.
 
     Consecutive words get consecutive positions unless CJK text or a field boundary separates
     them, which skips LATIN_GAP positions: "open science" is a phrase, "open 科学 science" not.
@@ -151,7 +168,7 @@ def latin_positions(text: str) -> dict[str, list[int]]:
     for match in LATIN_RE.finditer(text):
         if last and _breaks_phrase(text[last : match.start()]):
             pos += LATIN_GAP
-        positions.setdefault(match.group(), []).append(pos)
+        positions.setdefault(latin_term(match.group()), []).append(pos)
         pos += 1
         last = match.end()
     return positions
@@ -163,7 +180,7 @@ def _breaks_phrase(gap: str) -> bool:
 
 def word_weights(weighted_texts: Iterable[tuple[str, int]]) -> dict[str, int]:
     """Count search-mode words over (text, field weight) pairs, each hit adding its weight
-    (a text of weight 0 adds none)."""
+    (a text of weight 0 adds none). English words count by their stems, stop words not at all."""
     weights: Counter[str] = Counter()
     for text, factor in weighted_texts:
         if factor <= 0:
@@ -172,7 +189,12 @@ def word_weights(weighted_texts: Iterable[tuple[str, int]]) -> dict[str, int]:
         if factor != 1:
             counts = Counter({word: n * factor for word, n in counts.items()})
         weights.update(counts)
-    return {word: n for word, n in weights.items() if word[0].isalnum()}
+    words = {w: n for w, n in weights.items() if w[0].isalnum() and not w.isascii()}
+    for word, n in weights.items():  # ASCII words: English ones stemmed, stop words dropped
+        if word.isascii() and word[0].isalnum() and not is_stop_word(word):
+            term = latin_term(word)
+            words[term] = words.get(term, 0) + n
+    return words
 
 
 def query_units(text: str) -> list[str]:
@@ -182,13 +204,14 @@ def query_units(text: str) -> list[str]:
 
 def ranking_words(units: Sequence[str]) -> list[str]:
     """The words documents are scored by: each unit cut the plain way (科学家精神 stays whole,
-    科学家的故事 gives 科学家/故事). The index holds search-mode words, a superset of these."""
+    科学家的故事 gives 科学家/故事), English words by their stems. The index holds search-mode
+    words, a superset of these."""
     words: list[str] = []
     for unit in units:
         if has_cjk(unit):
             words.extend(w for w in _jieba().cut(unit) if w[0].isalnum())
-        else:
-            words.append(unit)
+        elif not is_stop_word(unit):
+            words.append(latin_term(unit))
     return list(dict.fromkeys(words))
 
 

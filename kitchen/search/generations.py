@@ -36,7 +36,7 @@ from kitchen.search.whoosh_adapter import create_index, open_index
 PREFIX = "gen-"
 # The layout of a generation: schema, stored source, codec. Bump it whenever they change;
 # `kitchen init` and the worker then rebuild the index from the database.
-FORMAT = "kitchen-index 5"
+FORMAT = "kitchen-index 6"
 FORMAT_FILE = "FORMAT"
 
 

@@ -13,6 +13,8 @@ import numpy as np
 from whoosh.reading import SegmentReader
 
 from kitchen.search.analysis import LATIN_RE, all_cjk, gram_pairs, has_cjk
+from kitchen.search.english import latin_term
+from kitchen.search.pinyin import initial_pairs, splits
 from kitchen.search.query import Clause
 from kitchen.search.whoosh_adapter import EMPTY, Postings, read_postings
 
@@ -91,13 +93,15 @@ def unit_mask(reader: SegmentReader, unit: str, candidates: np.ndarray) -> np.nd
     """Documents (among candidates) containing the unit (see query for the rules)."""
     size = candidates.size
     if not has_cjk(unit):
-        return ids_mask(read_postings(reader, "latin", unit).ids, size)
+        found = ids_mask(read_postings(reader, "latin", latin_term(unit)).ids, size)
+        found |= sound_mask(reader, unit, candidates & ~found)
+        return found
     if len(unit) == 1:
         return ids_mask(read_postings(reader, "chars", unit).ids, size)
     if not all_cjk(unit):
         mask = candidates.copy()
         for word in LATIN_RE.findall(unit):
-            mask &= ids_mask(read_postings(reader, "latin", word).ids, size)
+            mask &= ids_mask(read_postings(reader, "latin", latin_term(word)).ids, size)
         return ids_mask(chain_docs(reader, "grams", gram_pairs(unit), mask), size)
     grams = [gram for gram, _ in gram_pairs(unit)]
     if len(grams) == 1:
@@ -112,6 +116,24 @@ def unit_mask(reader: SegmentReader, unit: str, candidates: np.ndarray) -> np.nd
     return checked
 
 
+def sound_mask(reader: SegmentReader, word: str, candidates: np.ndarray) -> np.ndarray:
+    """Documents (among candidates) whose titles or names sound like a Latin word: its
+    syllables side by side (kexuejia), or its letters as initials (kxj). See pinyin."""
+    found = np.zeros(candidates.size, dtype=bool)
+    if not candidates.any():
+        return found
+    for syllables in splits(word):
+        rest = candidates & ~found
+        if not rest.any():
+            return found
+        pairs = [(syllable, offset) for offset, syllable in enumerate(syllables)]
+        found[chain_docs(reader, "pinyin", pairs, rest)] = True
+    pairs = initial_pairs(word)
+    if pairs and (candidates & ~found).any():
+        found[chain_docs(reader, "initials", pairs, candidates & ~found)] = True
+    return found
+
+
 def clause_mask(reader: SegmentReader, clause: Clause, candidates: np.ndarray) -> np.ndarray:
     """Documents (among candidates) matching every unit of the clause."""
     mask = candidates.copy()
@@ -120,7 +142,7 @@ def clause_mask(reader: SegmentReader, clause: Clause, candidates: np.ndarray) -
         if not mask.any():
             return mask
     for group in clause.latin_groups():
-        pairs = [(word, offset) for offset, word in enumerate(group)]
+        pairs = [(latin_term(word), offset) for offset, word in enumerate(group)]
         mask &= ids_mask(chain_docs(reader, "latin", pairs, mask), mask.size)
     return mask
 

@@ -9,7 +9,9 @@ split them). A CJK unit matches exactly the documents containing it as a substri
 analysis); a Latin/digit unit matches a whole word, and consecutive Latin units of one clause
 must be adjacent (COVID-19, "open science"). A mixed unit (第5届, 5G网络) needs its Latin words as
 words and its CJK-adjacent character pairs in place, so "2021年" matches 2021年 but not 12021年.
-A clause matches when all its units do.
+A clause matches when all its units do. English words match by their stems (computers finds
+computer); an English stop word typed alone (the, of) is dropped unless nothing else is left, while
+a quoted phrase keeps it. A Latin word also finds titles and names by their pinyin (see pinyin).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from kitchen.search.analysis import has_cjk, query_units, ranking_words
+from kitchen.search.english import is_stop_word
 
 MAX_QUERY_CHARS = 500  # longer input is cut: nobody types more, and work stays bounded
 MAX_CLAUSES = 16
@@ -80,15 +83,20 @@ def parse_query(text: str | None) -> ParsedQuery:
     if not isinstance(text, str):
         return ParsedQuery()
     clauses: list[Clause] = []
+    stopped: list[Clause] = []  # stop words typed alone
     for match in TOKEN_RE.finditer(text[:MAX_QUERY_CHARS]):
         minus, quoted, bare = match.groups()
         body = quoted if quoted is not None else bare
         units = tuple(query_units(body or ""))
         if units:
             clause = Clause(units, negated=bool(minus))
-            if clause not in clauses:
+            if quoted is None and len(units) == 1 and is_stop_word(units[0]):
+                stopped.append(clause)
+            elif clause not in clauses:
                 clauses.append(clause)
         if len(clauses) >= MAX_CLAUSES:
             break
+    if not any(not c.negated for c in clauses):  # nothing but stop words: they are the query
+        clauses = list(dict.fromkeys([*stopped, *clauses]))[:MAX_CLAUSES]
     unsearchable = not clauses and bool(text.strip())
     return ParsedQuery(tuple(clauses), unsearchable)

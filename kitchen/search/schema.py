@@ -8,15 +8,16 @@ from datetime import UTC, date, datetime
 
 from whoosh import columns, fields, formats
 
-from kitchen.fields import FACETS, searched
-from kitchen.search import SearchDocument, document_json, fingerprint
+from kitchen.fields import FACETS, VERSION_TEXTS, searched
+from kitchen.search import PINYIN_TEXTS, SearchDocument, document_json, fingerprint
 from kitchen.search.analysis import normalize, word_weights
+from kitchen.search.pinyin import pinyin_positions
 
 MULTI_SEPARATOR = "\x1f"  # joins a multi-valued facet's values (campaigns) in one column value
 # Ranking weight of a word by the field it occurs in (the field spec's search weights): a title
 # hit outranks a body hit; a field of weight 0 is found but never ranks. A field the spec does
 # not know counts once.
-WORD_FIELD_WEIGHTS = {f.text_name: f.search_weight or 0 for f in searched()}
+WORD_FIELD_WEIGHTS = {f.text_name: f.search_weight or 0 for f in searched()} | VERSION_TEXTS
 MAX_WORD_FREQUENCY = 255  # one byte per posting
 
 
@@ -93,9 +94,11 @@ def build_schema() -> fields.Schema:
     """Return the index schema: search fields, the stored source, facet and sort columns.
 
     grams: CJK bigrams at character offsets (substring-exact matching); latin: Latin/digit words
-    at word positions; chars: single CJK characters, presence only; words: rjieba search-mode
-    words with field-weighted frequencies (ranking). `source` keeps the whole document, so
-    segments can be merged by re-analysis and `kitchen index check` can compare it.
+    (English ones stemmed) at word positions; chars: single CJK characters, presence only;
+    words: rjieba search-mode words with field-weighted frequencies (ranking); pinyin and
+    initials: the syllables and initial pairs of titles and names at syllable positions
+    (kitchen.search.pinyin). `source` keeps the whole document, so segments can be merged by
+    re-analysis and `kitchen index check` can compare it.
     """
     facet_columns = {
         f.name: fields.COLUMN(columns.VarBytesColumn() if f.multi else columns.RefBytesColumn())
@@ -107,6 +110,8 @@ def build_schema() -> fields.Schema:
         latin=_AnalysedField(GramFormat()),
         chars=_AnalysedField(formats.Existence()),
         words=_AnalysedField(WordFormat(), scorable=True),
+        pinyin=_AnalysedField(GramFormat()),
+        initials=_AnalysedField(GramFormat()),
         source=fields.STORED(),
         docid=fields.COLUMN(columns.NumericColumn("q", default=0)),
         fingerprint=fields.COLUMN(columns.NumericColumn("Q", default=0)),
@@ -119,6 +124,15 @@ def build_schema() -> fields.Schema:
 def normalized_fields(doc: SearchDocument) -> list[tuple[str, str]]:
     """The searchable fields of a document by name, normalised, in the document's order."""
     return [(name, normalize(text or "")) for name, text in doc.texts.items()]
+
+
+def document_sounds(
+    doc: SearchDocument, fields_: list[tuple[str, str]]
+) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The pinyin syllables and initial pairs of a document's titles and names, at positions."""
+    texts = [text for name, text in fields_ if name in PINYIN_TEXTS]
+    texts.append(normalize(doc.organization_name))
+    return pinyin_positions(texts)
 
 
 def document_words(fields_: list[tuple[str, str]]) -> tuple[dict[str, int], int]:

@@ -90,13 +90,14 @@ def _hits(
     for score, _recency, _id, docnum in page:
         document = document_from_json(searcher.stored_fields(docnum)["source"])
         body, summary = document.texts.get("body", ""), document.texts.get("summary", "")
+        other = document.texts.get("version_text", "")  # the text of its other-language versions
         # The passage around the first match; with nothing to match, the summary.
-        texts = [body, summary] if pattern is not None else [summary, body]
+        texts = [body, summary, other] if pattern is not None else [summary, body]
         hits.append(
             Hit(
                 id=document.id,
                 score=round(score, 4),
-                title_html=mark(document.texts.get("title", ""), pattern),
+                title_html=mark(document.texts.get("title", ""), pattern, sounds=True),
                 snippet_html=snippet(texts, pattern),
                 document=document,
             )

@@ -20,7 +20,7 @@ from whoosh.filedb.filestore import Storage
 
 from kitchen.search import SearchDocument
 from kitchen.search.analysis import FIELD_SEPARATOR, bigram_codes, code_text, latin_positions
-from kitchen.search.schema import document_words, normalized_fields, per_doc_values
+from kitchen.search.schema import document_sounds, document_words, normalized_fields, per_doc_values
 from kitchen.search.whoosh_adapter import ArrayCodec, FieldSink, new_segment
 
 BLOCK_LIMIT = 4096  # postings per block: queries read whole posting lists, so few big blocks
@@ -114,6 +114,8 @@ class SegmentBuilder:
         self.grams = _Occurrences(positional=True)
         self.chars = _Occurrences(positional=False)
         self.latin: dict[str, tuple[array[int], array[int], array[int]]] = {}
+        self.pinyin: dict[str, tuple[array[int], array[int], array[int]]] = {}
+        self.initials: dict[str, tuple[array[int], array[int], array[int]]] = {}
         self.words: dict[str, tuple[array[int], bytearray]] = {}
 
     def add(self, doc: SearchDocument) -> None:
@@ -125,6 +127,9 @@ class SegmentBuilder:
         self.grams.add(codes, docnum, offsets)
         self.chars.add(chars.astype(np.int64), docnum, None)
         self._add_positional(self.latin, docnum, latin_positions(text))
+        sounds, initials = document_sounds(doc, fields)
+        self._add_positional(self.pinyin, docnum, sounds)
+        self._add_positional(self.initials, docnum, initials)
         words, length = document_words(fields)
         self._add_words(docnum, words)
         self._add_per_doc(docnum, per_doc_values(doc), length)
@@ -191,10 +196,15 @@ class SegmentBuilder:
         yield "chars", ((t, d, None, b"", None) for t, d, _s, _v in self.chars.terms())
         yield "grams", ((t, d, s, v, None) for t, d, s, v in self.grams.terms())
         yield "id", ((t, d, None, b"", None) for t, d in ids)
-        latin = sorted(self.latin.items())
-        yield "latin", ((t, d, s, _little(p), None) for t, (d, s, p) in latin)
+        yield "initials", _positional(self.initials)
+        yield "latin", _positional(self.latin)
+        yield "pinyin", _positional(self.pinyin)
         words = sorted(self.words.items())
         yield "words", ((t, d, None, bytes(f), [lengths[n] for n in d]) for t, (d, f) in words)
+
+
+def _positional(terms: dict[str, tuple[array[int], array[int], array[int]]]) -> Iterator[TermRow]:
+    return ((t, d, s, _little(p), None) for t, (d, s, p) in sorted(terms.items()))
 
 
 def _little(numbers: array[int]) -> bytes:

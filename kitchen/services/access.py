@@ -216,6 +216,19 @@ def may_propose_revision(user: User | None, item: Item) -> bool:
     return item.status == ItemStatus.APPROVED and may(user, Action.EDIT_ITEM, item)
 
 
+def may_propose_version(user: User | None, item: Item) -> bool:
+    """A version in another language is proposed by the item's own organisation, or set by a
+    curator, while the item is alive (not rejected or withdrawn)."""
+    if item.status in (ItemStatus.REJECTED, ItemStatus.WITHDRAWN):
+        return False
+    return may(user, Action.EDIT_ITEM, item) or may(user, Action.CURATE_ITEM, item)
+
+
+def decides_versions_at_once(user: User | None, item: Item) -> bool:
+    """A curator's own version needs nobody else's review: it is the review."""
+    return may(user, Action.CURATE_ITEM, item)
+
+
 def may_read_report(user: User | None, organization_id: int) -> bool:
     """The centre reads every organisation's report; a contributor only their own's."""
     if role_may(user, Action.VIEW_REPORTS):

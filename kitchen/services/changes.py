@@ -1,7 +1,7 @@
 """The search outbox: every flush that changes what search shows records "item N changed".
 
-One session hook sees every flushed Item, MediaFile, Campaign, Organization and Person (whose
-names its items are found by) and writes index
+One session hook sees every flushed Item, MediaFile, ItemVersion (its text in another language),
+Campaign, Organization and Person (whose names its items are found by) and writes index
 jobs on the flush's own connection, so they commit (or roll back) with the change itself; no
 service calls the index, and none can forget to. The worker reads each item's current state
 when it gets to the job, so the order in which changes were made does not matter.
@@ -20,6 +20,7 @@ from kitchen.extensions import db
 from kitchen.models import (
     Campaign,
     Item,
+    ItemVersion,
     Job,
     JobKind,
     MediaFile,
@@ -60,6 +61,8 @@ def record_changes(session: Session, _flush_context: object) -> None:
         if isinstance(obj, Item):
             if not dirty or _changed(obj, exclude=ITEM_ATTRIBUTES_UNSEEN):
                 items.add(obj.id)
+        elif isinstance(obj, ItemVersion):
+            items.add(obj.item_id)
         elif isinstance(obj, MediaFile):
             if not dirty or _changed(obj):
                 items.add(obj.item_id)

@@ -21,6 +21,7 @@ from kitchen.services import (
     selections,
     submission,
     uploads,
+    versions,
     workflow,
 )
 from kitchen.services.demo_data import CAMPAIGNS, DEMO_PASSWORD, ORGS, PEOPLE, USERS
@@ -47,6 +48,37 @@ def load_demo(report: Report = print) -> None:
     _people(report)
     _travels(report)
     _desk(report)
+    _versions(report)
+
+
+# English versions of two approved demo stories: a reader abroad finds them by "quantum" or
+# "academician", and the item page shows them in the English interface.
+ENGLISH_VERSIONS = {
+    "八十岁院士坚守实验室：把科学家精神写在祖国大地上": (
+        "An academician of eighty still in his laboratory",
+        "At eighty, he still comes to the laboratory every morning: the spirit of Chinese "
+        "scientists, written on the land of the motherland.",
+    ),
+    "镜见创新｜走进量子实验室：在极低温里捕捉科学之美": (
+        "Inside a quantum laboratory: the beauty of science near absolute zero",
+        "Photographers followed the scientists who cool quantum computers to a few thousandths "
+        "of a degree above absolute zero.",
+    ),
+}
+
+
+def _versions(report: Report) -> None:
+    """The English versions above, written by a curator (approved at once), once."""
+    from kitchen.models import ItemVersion
+
+    curator = accounts.find_user("curator@kitchen.example.com")
+    if curator is None or db.session.scalar(select(ItemVersion.id).limit(1)):
+        return
+    for title, (english, summary) in ENGLISH_VERSIONS.items():
+        item = db.session.scalar(select(Item).where(Item.title == title))
+        if item is not None and access.may_propose_version(curator, item):
+            versions.propose(curator, item, versions.VersionData("en", english, summary))
+    report("English versions of two stories")
 
 
 def _orgs(report: Report) -> None:

@@ -60,13 +60,26 @@ def _text(item: Item, field: ItemField) -> str:
     return str(value or "")
 
 
+def _version_texts(item: Item) -> dict[str, str]:
+    """The texts of the item's approved versions in other languages (kitchen.fields)."""
+    versions = item.versions
+    return {
+        "version_title": "\n".join(v.title for v in versions),
+        "version_text": "\n".join(
+            part for v in versions for part in (v.summary, v.body, v.caption) if part
+        ),
+    }
+
+
 def to_document(item: Item, spec: tuple[ItemField, ...] = ITEM_FIELDS) -> SearchDocument:
-    """The searchable view of an item: the spec's searched fields, its facets and its state."""
+    """The searchable view of an item: the spec's searched fields and its versions' texts, its
+    facets and its state."""
     thumb = next((f.id for f in item.files if f.thumb_key), None)
     return SearchDocument(
         id=item.id,
         kind=item.kind.value,
-        texts={f.text_name: _text(item, f) for f in searched(spec)},
+        texts={f.text_name: _text(item, f) for f in searched(spec)} | _version_texts(item),
+        languages=["zh", *(v.language for v in item.versions)],
         campaigns=sorted(c.slug for c in item.campaigns),
         organization=str(item.organization_id),
         status=item.status.value,
@@ -76,6 +89,7 @@ def to_document(item: Item, spec: tuple[ItemField, ...] = ITEM_FIELDS) -> Search
         featured=item.featured,
         thumb_file_id=thumb,
         usage_terms=item.usage_terms.value,
+        organization_name=item.organization.name,
     )
 
 
@@ -122,7 +136,12 @@ def _load(item_ids: list[int]) -> dict[int, Item]:
     query = (
         select(Item)
         .where(Item.id.in_(item_ids))
-        .options(selectinload(Item.campaigns), selectinload(Item.files), selectinload(Item.persons))
+        .options(
+            selectinload(Item.campaigns),
+            selectinload(Item.files),
+            selectinload(Item.persons),
+            selectinload(Item.versions),
+        )
         .execution_options(populate_existing=True)
     )
     return {item.id: item for item in db.session.scalars(query).unique()}

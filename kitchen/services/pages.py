@@ -13,6 +13,7 @@ from kitchen.models import (
     CollectionEntry,
     Item,
     ItemStatus,
+    ItemVersion,
     Organization,
     OrgKind,
     Person,
@@ -38,6 +39,7 @@ from kitchen.services import (
     submission,
     uploads,
     uses,
+    versions,
     workflow,
 )
 from kitchen.services.access import Action
@@ -71,11 +73,17 @@ class ItemPage(_Context):
     may_revise: bool
     may_select: bool  # approved: it may go into the selection (素材篮)
     linked_people: list[tuple[Person, bool]]  # each record, and whether its page is the user's
+    version: ItemVersion | None  # the version in another language shown (None: the original)
+    pending_versions: list[ItemVersion]  # proposals waiting for a curator (the organisation's view)
+    may_add_version: bool
 
 
-def item_page(user: User, item_id: int) -> ItemPage:
-    """The item page, within the user's scope (NotFound outside it). Reading it changes
-    nothing: notifications are read when their list is opened."""
+def item_page(
+    user: User, item_id: int, interface_language: str = "zh", asked_language: str | None = None
+) -> ItemPage:
+    """The item page, within the user's scope (NotFound outside it), in the version of the
+    language asked for (`?lang=`), else of the interface language, else the original. Reading it
+    changes nothing: notifications are read when their list is opened."""
     item = items.get_item(user, item_id)
     in_house = access.sees_review_history(user, item)
     moves = workflow.allowed_moves(user, item)
@@ -97,6 +105,9 @@ def item_page(user: User, item_id: int) -> ItemPage:
         may_delete=access.may_delete_draft(user, item),
         may_revise=access.may_propose_revision(user, item),
         may_select=access.may_select(user, item),
+        version=versions.shown(item, interface_language, asked_language),
+        pending_versions=versions.pending_for(item) if in_house else [],
+        may_add_version=access.may_propose_version(user, item),
     )
 
 
@@ -224,6 +235,7 @@ class QueuePage(_Context):
     orgs: list[Organization]
     campaign_list: list[Campaign]
     revision_count: int
+    version_count: int  # versions in other languages waiting
 
 
 def queue_page(user: User, flt: curation.QueueFilter) -> QueuePage:
@@ -236,6 +248,7 @@ def queue_page(user: User, flt: curation.QueueFilter) -> QueuePage:
         orgs=accounts.list_orgs(),
         campaign_list=campaigns.list_campaigns(),
         revision_count=revisions.pending_count(),
+        version_count=versions.pending_count(),
     )
 
 

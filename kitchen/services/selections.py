@@ -416,10 +416,14 @@ def credits_text(
     items: list[Item], paths: dict[int, list[str]], notes: dict[int, str] | None = None
 ) -> str:
     """credits.txt: every file (its path in the ZIP) with its item's credit line and terms,
-    and the collector's note."""
+    the collector's note, and the item's title and caption in its other languages."""
     lines = ["中央厨房素材包 · 署名与使用条款 / Credits and usage terms", ""]
     for item in items:
         lines.append(f"【{item.title}】 #{item.id}")
+        for version in item.versions:
+            lines.append(f"  {version.language}: {version.title}")
+            if version.caption:
+                lines.append(f"  {version.language} caption: {version.caption}")
         if notes and notes.get(item.id):
             lines.append(f"备注 Note: {notes[item.id]}")
         lines.append(f"署名 Credit: {item.credit_line}")

@@ -25,6 +25,7 @@ CONTRIBUTOR_OWN = (401, 401, 200, 404, 403, 404, 403)
 CURATOR_ONLY = (401, 401, 403, 404, 200, 404, 403)
 NOT_FOUND = (401, 401, 404, 404, 404, 404, 404)
 SAVED = {"name": "科学家精神", "query": {"q": "科学家精神", "kind": "story"}}
+VERSION = {"language": "en", "title": "A scientist's life", "body": "He gave his life to science."}
 USE = {"outlet": "人民日报", "published_on": date.today().isoformat(), "channel": "paper"}
 
 
@@ -43,6 +44,8 @@ MATRIX: list[tuple[str, str, dict[str, object], tuple[int, ...]]] = [
     ("GET", "/items/{approved}", {}, ANYONE),
     ("GET", "/items/999999", {}, (401, 401, 404, 404, 404, 404, 404)),
     ("PATCH", "/items/{draft}", {"json": {"title": "新标题"}}, CONTRIBUTOR_OWN),
+    ("POST", "/items/{approved}/versions", {"json": VERSION}, (401, 401, 403, 201, 201, 403, 403)),
+    ("POST", "/items/{draft}/versions", {"json": VERSION}, (401, 401, 201, 404, 201, 404, 403)),
     ("POST", "/items/{draft}/submit", {}, CONTRIBUTOR_OWN),
     ("POST", "/items/{submitted}/retract", {}, CONTRIBUTOR_OWN),
     ("POST", "/items/{submitted}/review", {"json": {"decision": "approve"}}, CURATOR_ONLY),

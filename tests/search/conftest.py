@@ -90,6 +90,7 @@ def make_document(rng: random.Random, number: int) -> SearchDocument:
         approved_at=created + timedelta(days=2) if status == "approved" else None,
         created_at=created,
         thumb_file_id=number,
+        languages=["zh", *rng.sample(["en", "fr"], rng.choice([0, 0, 1, 2]))],
     )
 
 

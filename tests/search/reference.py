@@ -22,9 +22,12 @@ from kitchen.search.analysis import (
     latin_positions,
     normalize,
 )
+from kitchen.search.english import latin_term
+from kitchen.search.pinyin import initial_pairs, splits
 from kitchen.search.query import Clause, ParsedQuery
 from kitchen.search.schema import (
     build_schema,
+    document_sounds,
     document_words,
     encode_positions,
     normalized_fields,
@@ -119,6 +122,8 @@ class AnalysedDoc:
     chars: set[str]
     words: dict[str, int]
     word_count: int
+    pinyin: dict[str, list[int]]
+    initials: dict[str, list[int]]
 
 
 def analyse(doc: SearchDocument) -> AnalysedDoc:
@@ -126,7 +131,14 @@ def analyse(doc: SearchDocument) -> AnalysedDoc:
     texts = normalized_fields(doc)
     text = FIELD_SEPARATOR.join(value for _name, value in texts)
     words, count = document_words(texts)
-    return AnalysedDoc(gram_positions(text), latin_positions(text), cjk_chars(text), words, count)
+    sounds, initials = document_sounds(doc, texts)
+    return AnalysedDoc(
+        gram_positions(text), latin_positions(text), cjk_chars(text), words, count, sounds, initials
+    )
+
+
+POSITIONAL = ("grams", "latin", "pinyin", "initials")
+ANALYSED = (*POSITIONAL, "chars", "words")
 
 
 class _WriterField(fields.FieldType):
@@ -140,7 +152,7 @@ class _WriterField(fields.FieldType):
 
     def index(self, value: AnalysedDoc, **kwargs: object) -> Iterator[tuple]:
         """UTF-8 term bytes with frequency, weight and value, as Whoosh's writer wants them."""
-        if self.part in ("grams", "latin"):
+        if self.part in POSITIONAL:
             for term, plist in getattr(value, self.part).items():
                 yield term.encode("utf-8"), len(plist), 1.0, encode_positions(plist)
         elif self.part == "chars":
@@ -154,26 +166,34 @@ class _WriterField(fields.FieldType):
 def writer_schema() -> fields.Schema:
     """The production schema with fields that Whoosh's own writer can fill."""
     schema = build_schema()
-    for name in ("grams", "latin", "chars", "words"):
+    for name in ANALYSED:
         schema._fields[name] = _WriterField(schema[name], name)
     return schema
 
 
 def writer_fields(doc: SearchDocument, analysed: AnalysedDoc) -> dict[str, object]:
     """Keyword arguments for Whoosh's own `add_document`."""
-    analysed_fields = dict.fromkeys(("grams", "latin", "chars", "words"), analysed)
+    analysed_fields = dict.fromkeys(ANALYSED, analysed)
     return {**per_doc_values(doc), "id": str(doc.id), **analysed_fields}
 
 
 def unit_query(unit: str) -> wq.Query:
     """The Whoosh query for one unit: a character, a bigram, a bigram phrase or a word."""
     if not has_cjk(unit):
-        return wq.Term("latin", unit)
+        sounds: list[wq.Query] = [wq.Phrase("pinyin", list(s)) for s in splits(unit)]
+        if initial_pairs(unit):
+            letters = [pair for pair, _ in initial_pairs(unit)]
+            sounds.append(
+                wq.Phrase("initials", letters)
+                if len(letters) > 1
+                else wq.Term("initials", letters[0])
+            )
+        return wq.Or([wq.Term("latin", latin_term(unit)), *sounds])
     if len(unit) == 1:
         return wq.Term("chars", unit)
     pairs = gram_pairs(unit)
     grams = [gram for gram, _ in pairs]
-    parts: list[wq.Query] = [wq.Term("latin", word) for word in LATIN_RE.findall(unit)]
+    parts: list[wq.Query] = [wq.Term("latin", latin_term(w)) for w in LATIN_RE.findall(unit)]
     consecutive = [offset for _, offset in pairs] == list(range(pairs[0][1], pairs[-1][1] + 1))
     if len(grams) == 1:
         parts.append(wq.Term("grams", grams[0]))
@@ -187,7 +207,7 @@ def unit_query(unit: str) -> wq.Query:
 def clause_query(clause: Clause) -> wq.Query:
     """The Whoosh query for a clause: all units, and adjacent Latin words as phrases."""
     parts = [unit_query(u) for u in clause.units]
-    parts += [wq.Phrase("latin", list(group)) for group in clause.latin_groups()]
+    parts += [wq.Phrase("latin", [latin_term(w) for w in group]) for group in clause.latin_groups()]
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 

@@ -73,8 +73,8 @@ def test_vectorised_bigrams_equal_the_reference(corpus):
 
 def test_latin_words_are_adjacent_only_without_cjk_or_field_breaks():
     positions = latin_positions(index_text(["open science 科学 data", "AI"]))
-    assert positions["science"][0] - positions["open"][0] == 1
-    assert positions["data"][0] - positions["science"][0] > 1
+    assert positions["scienc"][0] - positions["open"][0] == 1  # English words as stems
+    assert positions["data"][0] - positions["scienc"][0] > 1
     assert positions["ai"][0] - positions["data"][0] > 1
 
 

@@ -108,6 +108,7 @@ def facet_counts(docs) -> dict[str, dict[str, int]]:
         counts["year"][document_year(doc)] += 1
         counts["status"][doc.status] += 1
         counts["terms"][doc.usage_terms] += 1
+        counts["language"].update(set(doc.languages))
     return {name: dict(counter) for name, counter in counts.items()}
 
 
@@ -139,6 +140,10 @@ def test_filters_narrow_by_campaign_kind_organisation_and_year(indexed, corpus):
     results = indexed.search(SearchQuery(filters={"year": str(year)}))
     assert results.total == len(by_year)
     assert results.facets["year"] == {str(year): len(by_year)}
+    english = [d for d in corpus if "en" in d.languages and contains(d, "科学")]
+    results = indexed.search(SearchQuery(text="科学", filters={"language": "en"}))
+    assert results.total == len(english) > 0
+    assert results.facets["language"]["en"] == len(english)
 
 
 def test_status_scoping_and_the_contributor_rule(indexed, corpus):

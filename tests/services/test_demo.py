@@ -9,8 +9,18 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from kitchen.extensions import db
-from kitchen.models import Campaign, Collection, Item, ItemKind, ItemStatus, MediaFile, SavedSearch
-from kitchen.services import calls, demo, uploads
+from kitchen.models import (
+    Campaign,
+    Collection,
+    Item,
+    ItemKind,
+    ItemStatus,
+    ItemVersion,
+    MediaFile,
+    SavedSearch,
+)
+from kitchen.search import SearchQuery
+from kitchen.services import calls, demo, indexing, uploads
 from kitchen.services.demo_items import ITEMS
 
 
@@ -80,15 +90,25 @@ def test_demo_has_approved_media_and_loads_once(app: Flask, drain) -> None:
     assert named.entries and [g.user.email for g in named.grants] == [
         "contributor@kitchen.example.com"
     ]
+    # Two stories told abroad: found by English words and by traditional characters.
+    service = indexing.service()
+    quantum = service.search(SearchQuery(text="quantum laboratory", statuses={"approved"}))
+    assert [h.document.title for h in quantum.hits] == [jingjian.title]
+    assert service.search(SearchQuery(text="academician")).total == 1
+    assert (
+        service.search(SearchQuery(text="量子實驗室")).total
+        == service.search(SearchQuery(text="量子实验室")).total
+        > 0
+    )
     # The first sweep closes the calls whose end has passed (最美科技工作者 ended 2026-06-30).
     calls.sweep(date(2026, 12, 1))
     assert (
         db.session.scalars(select(Campaign.is_open).where(Campaign.slug == "zuimei")).one() is False
     )
 
-    counts = (_count(Item), _count(MediaFile), _count(Collection), _count(SavedSearch))
+    counts = (_count(Item), _count(MediaFile), _count(Collection), _count(ItemVersion))
     again: list[str] = []
     demo.load_demo(again.append)
     assert again == []
-    assert (_count(Item), _count(MediaFile), _count(Collection), _count(SavedSearch)) == counts
+    assert (_count(Item), _count(MediaFile), _count(Collection), _count(ItemVersion)) == counts
     assert _stored(app) == stored
