@@ -193,6 +193,7 @@ def all_documents(batch: int = 500) -> Iterator[SearchDocument]:
                     selectinload(Item.campaigns),
                     selectinload(Item.files),
                     selectinload(Item.persons),
+                    selectinload(Item.versions),
                 )
             ).unique()
         )

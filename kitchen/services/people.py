@@ -32,6 +32,7 @@ from kitchen.models import (
     Person,
     User,
 )
+from kitchen.search.folding import fold_script
 from kitchen.services import audit, validation, workflow
 from kitchen.services.access import (
     Action,
@@ -200,11 +201,15 @@ def likely_duplicates(
 
 
 def _name_match(text: str) -> ColumnElement[bool]:
-    """People whose name or other names contain the text, or whose pinyin starts with it."""
+    """People whose name or other names contain the text (typed in either script: 錢學森 finds
+    钱学森), or whose pinyin starts with it."""
     lowered = text.lower()
+    simplified = fold_script(text)
     return or_(
         Person.name.contains(text, autoescape=True),
+        Person.name.contains(simplified, autoescape=True),
         func.lower(Person.other_names).contains(lowered, autoescape=True),
+        func.lower(Person.other_names).contains(simplified.lower(), autoescape=True),
         Person.name_pinyin.startswith(lowered, autoescape=True),
         Person.name_pinyin.contains(" " + lowered, autoescape=True),
     )

@@ -193,6 +193,8 @@ def test_propose_suggest_and_confirm(client: FlaskClient, login_as, curator: Use
     user = login_as(Role.CONTRIBUTOR)
     assert [s["name"] for s in client.get("/people/suggest?q=qxs").get_json()] == ["钱学森"]
     assert [s["name"] for s in client.get("/people/suggest?q=Qian").get_json()] == ["钱学森"]
+    # Typed in traditional characters, as in Hong Kong or Taiwan.
+    assert [s["name"] for s in client.get("/people/suggest?q=錢學森").get_json()] == ["钱学森"]
     made = client.post("/people/propose", data={"name": "孙悟空", "title": "天宫工程师"})
     assert made.status_code == 201 and made.get_json()["proposed"] is True
     person = db.session.get(Person, made.get_json()["id"])

@@ -89,7 +89,10 @@ def test_the_forms_api_and_search_read_the_spec_as_it_is(app: Flask) -> None:
         assert corrected <= set(ReviewForm(meta={"csrf": False})._fields)
     assert set(openapi_schemas.ITEM_INPUT) == {f.json_name for f in fields.set_by(Setter.SUBMIT)}
     item = factories.make_item()
-    assert list(indexing.to_document(item).texts) == [f.text_name for f in fields.searched()]
+    assert list(indexing.to_document(item).texts) == [
+        *(f.text_name for f in fields.searched()),
+        *fields.VERSION_TEXTS,
+    ]
     with app.test_request_context():
         assert {f.json_name for f in ITEM_FIELDS} <= set(serializers.item_json(item))
 
