@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
         kind_enum=labels.kind_enum,
         with_param=labels.with_param,
         link_maker=labels.LinkMaker,
+        interface_language=interface_language,
     )
 
     @app.context_processor

@@ -15,7 +15,7 @@ from kitchen import search as search_engine
 from kitchen.extensions import db
 from kitchen.fields import FACETS, Facet, FacetNames, shown_facets
 from kitchen.models import Campaign, Item, ItemKind, ItemStatus, Person, UsageTerms, User
-from kitchen.search import Hit, SearchQuery, SearchResults
+from kitchen.search import Hit, SearchDocument, SearchQuery, SearchResults
 from kitchen.services import indexing, names, validation
 from kitchen.services.access import (
     Action,
@@ -55,6 +55,7 @@ class LibraryHit:
     event_date: date | None
     campaigns: list[CampaignRef]
     thumb_file_id: int | None
+    other_titles: dict[str, str]  # its title in other languages (approved versions), by language
 
 
 @dataclass
@@ -209,7 +210,17 @@ def _row(hit: Hit, state: State, labels: names.Names) -> LibraryHit:
         event_date=doc.event_date,
         campaigns=[CampaignRef(s, labels.campaigns.get(s, s)) for s in doc.campaigns],
         thumb_file_id=doc.thumb_file_id,
+        other_titles=_other_titles(doc),
     )
+
+
+def _other_titles(doc: SearchDocument) -> dict[str, str]:
+    """The versions' titles by language: the index holds them one per line, in the order of
+    the document's languages after Chinese (kitchen.services.indexing)."""
+    titles = doc.texts.get("version_title", "")
+    languages = doc.languages[1:]
+    lines = titles.split("\n") if titles else []
+    return dict(zip(languages, lines, strict=True)) if len(lines) == len(languages) else {}
 
 
 def _labelled(

@@ -11,11 +11,14 @@ holds their text and a language facet). Every step is audited and tells the prop
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 
 from kitchen.enums import Language
 from kitchen.extensions import db
@@ -66,6 +69,7 @@ def clean(data: VersionData) -> dict[str, str]:
         values[name] = validation.text(
             getattr(data, name), name, max_len=limit, required=name == "title"
         )
+    values["title"] = " ".join(values["title"].split())  # one line, as every title
     values["note"] = validation.text(data.note, "note", max_len=2000)
     return values
 
@@ -91,7 +95,11 @@ def propose(user: User, item: Item, data: VersionData) -> ItemVersion:
     db.session.add(version)
     db.session.flush()
     if decides_versions_at_once(user, item):
-        _approve(user, version, item)
+        with _one_approved():
+            _replace_approved(version)
+            version.status, version.decided_by_id, version.decided_at = APPROVED, user.id, utcnow()
+            db.session.flush()
+        db.session.expire(item, ["versions"])
     details = {"version": version.id, "language": version.language, "status": version.status}
     audit.record(user, "item.version_propose", "item", item.id, details)
     _commit()
@@ -155,8 +163,13 @@ def accept(user: User, version_id: int, comment: str = "") -> ItemVersion:
     """Approve a proposal: it replaces the language's approved version; tell the proposer."""
     version, item = _get(user, version_id)
     comment = validation.text(comment, "comment", max_len=5000)
-    _decide(user, version, APPROVED, comment)
-    _approve(user, version, item, comment)
+    with _one_approved():
+        _replace_approved(version)
+        _decide(user, version, APPROVED, comment)
+        flag_modified(version, "status")  # flushed through the session: its index job goes too
+        db.session.flush()
+    db.session.expire(item, ["versions"])
+    _tell(version, item, APPROVED, comment)
     audit.record(
         user,
         "item.version_accept",
@@ -201,12 +214,12 @@ def _decide(user: User, version: ItemVersion, status: str, comment: str) -> None
         raise Conflict(_l("This proposal has already been decided."))
 
 
-def _approve(user: User, version: ItemVersion, item: Item, comment: str = "") -> None:
-    """Make the version the approved one of its language (the previous one is replaced)."""
+def _replace_approved(version: ItemVersion) -> None:
+    """The language's approved version (another one) becomes history."""
     db.session.execute(
         update(ItemVersion)
         .where(
-            ItemVersion.item_id == item.id,
+            ItemVersion.item_id == version.item_id,
             ItemVersion.language == version.language,
             ItemVersion.status == APPROVED,
             ItemVersion.id != version.id,
@@ -214,11 +227,19 @@ def _approve(user: User, version: ItemVersion, item: Item, comment: str = "") ->
         .values(status=REPLACED)
         .execution_options(synchronize_session="fetch")
     )
-    version.status, version.decided_by_id, version.decided_at = APPROVED, user.id, utcnow()
-    db.session.flush()
-    db.session.expire(item, ["versions"])
-    if version.proposed_by_id != user.id:
-        _tell(version, item, APPROVED, comment)
+
+
+@contextmanager
+def _one_approved() -> Iterator[None]:
+    """Two approvals of one language at the same moment: the second is refused (the unique
+    index on approved versions), nothing of it stays."""
+    try:
+        yield
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict(
+            _l("Someone else changed this item a moment ago. Please reload it.")
+        ) from exc
 
 
 def _tell(version: ItemVersion, item: Item, status: str, comment: str) -> None:
@@ -234,11 +255,6 @@ def _tell(version: ItemVersion, item: Item, status: str, comment: str) -> None:
 
 
 def _commit() -> None:
-    """Commit; two approvals of one language at the same moment: the second is refused."""
-    try:
+    """Commit (the unique index may answer only now, on some databases)."""
+    with _one_approved():
         db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise Conflict(
-            _l("Someone else changed this item a moment ago. Please reload it.")
-        ) from exc

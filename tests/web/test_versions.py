@@ -71,8 +71,11 @@ def test_a_version_is_proposed_reviewed_shown_and_found(client: FlaskClient, dra
     assert "The team in the laboratory" in page and 'data-testid="language-zh"' in page
     original = client.get(f"/items/{item.id}?lang=zh").get_data(as_text=True)
     assert 'dir="auto">合肥的量子计算机<' in original
-    # Found by its stemmed English words, and by the language facet.
-    assert f"/items/{item.id}" in _search(client, "quantum computer")
+    # Found by its stemmed English words (the English title under the original), and by the
+    # language facet.
+    results = _search(client, "quantum computer")
+    assert f"/items/{item.id}" in results
+    assert 'data-testid="result-translated-title">Quantum computers from Hefei<' in results
     assert f"/items/{item.id}" in _search(client, "computing scientist")
     assert f"/items/{item.id}" in _search(client, "量子", lang="en")
     other = factories.make_item(contributor, status=ItemStatus.APPROVED, title="量子通信")
@@ -193,3 +196,29 @@ def test_a_curators_version_is_approved_at_once_and_replaces_the_last(
     _login(client, factories.make_user(Role.JOURNALIST))
     assert f"/items/{item.id}" in _search(client, "second")
     assert f"/items/{item.id}" not in _search(client, "Hefei")
+
+
+def test_an_accepted_proposal_replaces_the_approved_version(client: FlaskClient, drain) -> None:
+    contributor = factories.make_user(Role.CONTRIBUTOR)
+    item = factories.make_item(contributor, status=ItemStatus.APPROVED)
+    curator = factories.make_user(Role.CURATOR)
+    _login(client, curator)
+    client.post(f"/items/{item.id}/versions", data=ENGLISH)
+    _login(client, contributor)
+    form = client.get(f"/items/{item.id}/versions?lang=en").get_data(as_text=True)
+    assert "Quantum computers from Hefei" in form  # the approved words to start from
+    newer = {**ENGLISH, "title": "Hefei's new machines", "summary": "", "body": "Built by a team."}
+    client.post(f"/items/{item.id}/versions", data=newer)
+    proposal = db.session.scalars(select(ItemVersion).where(ItemVersion.status == "pending")).one()
+    _login(client, curator)
+    response = client.post(f"/review/versions/{proposal.id}", data={"decision": "accept"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    rows = db.session.scalars(select(ItemVersion).order_by(ItemVersion.id)).all()
+    assert [(r.title, r.status) for r in rows] == [
+        ("Quantum computers from Hefei", "replaced"),
+        ("Hefei's new machines", "approved"),
+    ]
+    drain()
+    assert f"/items/{item.id}" in _search(client, "machine")
+    assert f"/items/{item.id}" not in _search(client, "computers")
