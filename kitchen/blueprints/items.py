@@ -69,10 +69,8 @@ def version(item_id: int) -> ResponseReturnValue:
     form.language.choices = [(str(code), label(code)) for code in versions.OTHER_LANGUAGES]
     if request.method == "GET":
         form.language.data = request.args.get("lang") or str(versions.OTHER_LANGUAGES[0])
-        current = versions.approved(item, form.language.data)
-        if current is not None:
-            for name in versions.LIMITS:
-                getattr(form, name).data = getattr(current, name)
+        for name, value in versions.starting_words(item, form.language.data).items():
+            getattr(form, name).data = value
     status = 200
     if form.validate_on_submit():
         data = versions.VersionData(**_typed(form))

@@ -111,6 +111,12 @@ def approved(item: Item, language: str) -> ItemVersion | None:
     return next((v for v in item.versions if v.language == language), None)
 
 
+def starting_words(item: Item, language: str) -> dict[str, str]:
+    """What a new version in that language starts from: the approved one's words, if any."""
+    current = approved(item, language)
+    return {name: getattr(current, name) for name in LIMITS} if current is not None else {}
+
+
 def pending_for(item: Item) -> list[ItemVersion]:
     """The item's proposals waiting for a curator, by language."""
     return list(
