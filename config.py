@@ -63,6 +63,18 @@ class Config:
     # and e-mail uses DEFAULT_BASE_URL.
     BASE_URL: str = ""
     LOG_LEVEL: str = "INFO"
+    # Where files live: "local" (UPLOADS_DIR) or "s3" (a bucket; UPLOADS_DIR is then the
+    # host's scratch folder for uploads being checked).
+    STORAGE: str = "local"
+    S3_BUCKET: str = ""
+    S3_ENDPOINT: str = ""  # empty: AWS itself; else MinIO, Ceph, OSS or COS's address
+    S3_REGION: str = "us-east-1"
+    S3_ACCESS_KEY: str = ""
+    S3_SECRET_KEY: str = ""
+    S3_PREFIX: str = ""
+    # Untouched files (video, documents, thumbnails) redirect to a presigned URL valid this
+    # many seconds; 0 streams every download through the app.
+    S3_PRESIGNED_SECONDS: int = 0
 
     def load(self, environ: dict[str, str] | None = None) -> Config:
         """Fill the settings from KITCHEN_* variables and make sure the secret key exists."""
@@ -78,6 +90,9 @@ class Config:
         self.MAIL_FROM = env.get("KITCHEN_MAIL_FROM", self.MAIL_FROM)
         self.BASE_URL = env.get("KITCHEN_BASE_URL", self.BASE_URL).rstrip("/")
         self.LOG_LEVEL = env.get("KITCHEN_LOG_LEVEL", self.LOG_LEVEL)
+        self.STORAGE = env.get("KITCHEN_STORAGE", self.STORAGE)
+        for name in ("BUCKET", "ENDPOINT", "REGION", "ACCESS_KEY", "SECRET_KEY", "PREFIX"):
+            setattr(self, f"S3_{name}", env.get(f"KITCHEN_S3_{name}", getattr(self, f"S3_{name}")))
         for name in (
             "MAX_IMAGE_BYTES",
             "MAX_VIDEO_BYTES",
@@ -85,6 +100,7 @@ class Config:
             "MAX_IMAGE_PIXELS",
             "TRUSTED_PROXIES",
             "SESSION_LIFETIME_HOURS",
+            "S3_PRESIGNED_SECONDS",
         ):
             value = env.get(f"KITCHEN_{name}")
             if value:
@@ -93,7 +109,15 @@ class Config:
             max(self.MAX_IMAGE_BYTES, self.MAX_VIDEO_BYTES, self.MAX_DOCUMENT_BYTES) + MB
         )
         self.SECRET_KEY = env.get("KITCHEN_SECRET_KEY", "") or self._fallback_secret(instance)
+        self.check_storage()
         return self
+
+    def check_storage(self) -> None:
+        """Refuse a storage setting that cannot work, before anything is served."""
+        if self.STORAGE not in ("local", "s3"):
+            raise ConfigError(f"KITCHEN_STORAGE must be local or s3, not {self.STORAGE!r}")
+        if self.STORAGE == "s3" and not self.S3_BUCKET:
+            raise ConfigError("KITCHEN_STORAGE=s3 needs KITCHEN_S3_BUCKET.")
 
     def _fallback_secret(self, instance: Path) -> str:
         """Development keeps a generated key in instance/ so sessions survive restarts."""

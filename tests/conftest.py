@@ -6,6 +6,7 @@ import contextvars
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,14 +22,36 @@ from kitchen.extensions import db
 from kitchen.models import Base, Role, User
 from kitchen.services import worker
 from tests import factories
+from tests.support import s3
 from tests.support.postgres import find_bin_dir, postgres_server
+from tests.support.s3 import s3_server
 
 USE_POSTGRES = os.environ.get("KITCHEN_TEST_DATABASE") == "postgresql"
+# KITCHEN_TEST_STORAGE=s3: every test keeps its files in a bucket of moto's S3 server.
+USE_S3 = os.environ.get("KITCHEN_TEST_STORAGE") == "s3"
 
 
 def pytest_report_header() -> str:
-    """Say which database this run uses."""
-    return f"kitchen database: {'PostgreSQL (throwaway server)' if USE_POSTGRES else 'SQLite'}"
+    """Say which database and file store this run uses."""
+    database = "PostgreSQL (throwaway server)" if USE_POSTGRES else "SQLite"
+    files = "S3 (moto's server)" if USE_S3 else "local folder"
+    return f"kitchen database: {database}; files: {files}"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server for the run, with the test bucket."""
+    with s3_server() as endpoint:
+        yield endpoint
+
+
+def use_s3(config: TestConfig, endpoint: str, prefix: str | None = None) -> TestConfig:
+    """Point a test configuration at the test bucket, under a prefix of its own."""
+    config.STORAGE = "s3"
+    config.S3_BUCKET, config.S3_ENDPOINT = s3.BUCKET, endpoint
+    config.S3_ACCESS_KEY, config.S3_SECRET_KEY = s3.ACCESS_KEY, s3.SECRET_KEY
+    config.S3_PREFIX = prefix or f"{uuid.uuid4().hex}/"
+    return config
 
 
 @pytest.fixture(scope="session")
@@ -112,9 +135,13 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
-    """The app on the run's database, with its own upload and index folders."""
-    application = create_app(make_config(tmp_path, database_url))
+def app(tmp_path: Path, database_url: str, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The app on the run's database, with its own upload and index folders (or its own
+    prefix in the run's bucket)."""
+    settings = make_config(tmp_path, database_url)
+    if USE_S3:
+        use_s3(settings, request.getfixturevalue("s3_endpoint"))
+    application = create_app(settings)
     application.test_client_class = IsolatedClient
     application.jinja_env.bytecode_cache = _BYTECODE
     with application.app_context():

@@ -16,7 +16,7 @@ from kitchen.cli.accounts import org_cli, token_cli, user_cli
 from kitchen.cli.search import fsck_command, index_cli, reindex_command, worker_command
 from kitchen.extensions import db
 from kitchen.models import Item, Role
-from kitchen.services import accounts, demo, indexing, worker
+from kitchen.services import accounts, demo, health, indexing, worker
 
 kitchen_cli = AppGroup("kitchen", help="Manage the central kitchen.")
 for command in (org_cli, user_cli, token_cli, index_cli, reindex_command, worker_command):
@@ -96,6 +96,11 @@ def init_command() -> None:
     """Create or upgrade the database, create the data folders, rebuild an outdated index."""
     for key in ("UPLOADS_DIR", "SEARCH_INDEX_DIR", "INSTANCE_DIR"):
         Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
+    if current_app.config.get("STORAGE") == "s3":
+        state = health.bucket_state()
+        if state != "ok":
+            bucket = current_app.config["S3_BUCKET"]
+            raise click.ClickException(f"The bucket {bucket} cannot be reached ({state}).")
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("Database is up to date; folders are ready.")
     if indexing.service().backend.needs_rebuild():

@@ -22,10 +22,12 @@ import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from PIL import Image
+
+from kitchen.services.storage import Blob
 
 # Exif tags that say where a picture was taken or whose camera took it.
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825
@@ -66,9 +68,9 @@ class Plan:
     def size(self) -> int:
         return sum(len(p) if isinstance(p, bytes) else p[1] for p in self.pieces)
 
-    def chunks(self, path: Path) -> Iterator[bytes]:
+    def chunks(self, blob: Blob) -> Iterator[bytes]:
         """The served bytes, a block at a time."""
-        with path.open("rb") as source:
+        with blob.open() as source:
             for piece in self.pieces:
                 if isinstance(piece, bytes):
                     yield piece
@@ -79,22 +81,22 @@ class Plan:
                     length -= len(block)
                     yield block
 
-    def read(self, path: Path) -> bytes:
+    def read(self, blob: Blob) -> bytes:
         """All of it (for a ZIP entry or a test)."""
-        return b"".join(self.chunks(path))
+        return b"".join(self.chunks(blob))
 
 
-def plan(path: Path, mime: str, credit: Credit | None, private: bool) -> Plan | None:
+def plan(blob: Blob, mime: str, credit: Credit | None, private: bool) -> Plan | None:
     """How to serve this picture with `credit` written in and, when `private`, the location
     and owner taken out; None for a format we leave alone (video, documents) or a file whose
     headers we cannot follow (served as stored: the upload check decoded it, so it is sound)."""
     try:
         if mime == "image/jpeg":
-            return _jpeg(path, credit, private)
+            return _jpeg(blob, credit, private)
         if mime == "image/png":
-            return _png(path, credit)
+            return _png(blob, credit)
         if mime == "image/webp":
-            return _webp(path, credit)
+            return _webp(blob, credit)
     except (OSError, ValueError, struct.error, SyntaxError):
         return None
     return None
@@ -166,9 +168,9 @@ def _segment(marker: int, payload: bytes) -> bytes:
     return struct.pack(">BBH", 0xFF, marker, len(payload) + 2) + payload
 
 
-def _jpeg(path: Path, credit: Credit | None, private: bool) -> Plan:
+def _jpeg(blob: Blob, credit: Credit | None, private: bool) -> Plan:
     result = Plan()
-    with path.open("rb") as file:
+    with blob.open() as file:
         if file.read(2) != b"\xff\xd8":
             raise ValueError("not a JPEG")
         result.add(b"\xff\xd8")
@@ -194,7 +196,7 @@ def _jpeg(path: Path, credit: Credit | None, private: bool) -> Plan:
             if marker in (0xE1, 0xED, 0xFE):
                 continue  # XMP (and extended XMP), IPTC and comments: replaced by ours
             kept.append(struct.pack(">BBH", 0xFF, marker, length) + payload)
-        size = path.stat().st_size
+        size = blob.size
     head, rest = _split_jfif(kept)
     result.add(b"".join(head))
     if exif is not None:
@@ -251,10 +253,10 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def _png(path: Path, credit: Credit | None) -> Plan:
+def _png(blob: Blob, credit: Credit | None) -> Plan:
     result = Plan()
-    size = path.stat().st_size
-    with path.open("rb") as file:
+    size = blob.size
+    with blob.open() as file:
         if file.read(8) != PNG_SIGNATURE:
             raise ValueError("not a PNG")
         result.add(PNG_SIGNATURE)
@@ -278,13 +280,13 @@ def _png(path: Path, credit: Credit | None) -> Plan:
 VP8X_XMP, VP8X_EXIF, VP8X_ALPHA = 0x04, 0x08, 0x10
 
 
-def _webp(path: Path, credit: Credit | None) -> Plan:
-    with path.open("rb") as file:
+def _webp(blob: Blob, credit: Credit | None) -> Plan:
+    with blob.open() as file:
         riff, _size, webp = struct.unpack("<4sI4s", file.read(12))
         if riff != b"RIFF" or webp != b"WEBP":
             raise ValueError("not a WebP")
         chunks: list[tuple[bytes, int, int]] = []  # kind, offset of the payload, its length
-        total = path.stat().st_size
+        total = blob.size
         while file.tell() + 8 <= total:
             kind, length = struct.unpack("<4sI", file.read(8))
             chunks.append((kind, file.tell(), length))
@@ -309,9 +311,7 @@ def _webp(path: Path, credit: Credit | None) -> Plan:
     return result
 
 
-def _vp8x_header(
-    file: io.BufferedReader, chunks: list[tuple[bytes, int, int]]
-) -> tuple[int, bytes]:
+def _vp8x_header(file: BinaryIO, chunks: list[tuple[bytes, int, int]]) -> tuple[int, bytes]:
     """The VP8X flags and 6-byte canvas size: the file's own, or worked out from its frame."""
     for kind, offset, _length in chunks:
         if kind == b"VP8X":

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from kitchen.extensions import db
 from kitchen.models import MediaFile
-from kitchen.services.storage import LocalStorage, StoredEntry
+from kitchen.services.storage import StoredEntry
 from kitchen.services.uploads import storage
 
 DEFAULT_MIN_AGE_SECONDS = 3600  # an upload, its checks and renditions take far less
@@ -59,8 +59,6 @@ def referenced_keys() -> dict[str, int]:
 def scan(min_age_seconds: float = DEFAULT_MIN_AGE_SECONDS) -> FsckReport:
     """Compare the file store with the database."""
     store = storage()
-    if not isinstance(store, LocalStorage):
-        raise TypeError("fsck checks the local file store")
     report = FsckReport()
     referenced = referenced_keys()
     cutoff = time.time() - min_age_seconds
@@ -85,10 +83,8 @@ def scan(min_age_seconds: float = DEFAULT_MIN_AGE_SECONDS) -> FsckReport:
 def delete_reclaimable(report: FsckReport) -> int:
     """Delete the orphans and stale temp files of a report; return the bytes freed."""
     freed = 0
+    store = storage()
     for entry in [*report.orphans, *report.temp_files]:
-        try:
-            entry.path.unlink()
-        except FileNotFoundError:
-            continue
+        store.discard(entry)
         freed += entry.size
     return freed

@@ -24,4 +24,20 @@ def check() -> dict[str, str]:
         folder = Path(current_app.config[name])
         ok = folder.is_dir() and os.access(folder, os.W_OK)
         results[name.removesuffix("_DIR").lower()] = "ok" if ok else "error: not a writable folder"
+    if current_app.config.get("STORAGE") == "s3":
+        results["bucket"] = bucket_state()
     return results
+
+
+def bucket_state() -> str:
+    """Whether the configured bucket answers: "ok" or the error's name."""
+    from kitchen.services.storage_s3 import S3Storage
+    from kitchen.services.uploads import storage
+
+    store = storage()
+    assert isinstance(store, S3Storage)
+    try:
+        store.check()
+    except Exception as exc:  # any client or connection error means unhealthy
+        return f"error: {type(exc).__name__}"
+    return "ok"

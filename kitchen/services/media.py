@@ -35,6 +35,7 @@ __all__ = [
     "make_image_renditions",
     "make_renditions",
     "make_video_poster",
+    "receive_upload",
     "sniff_format",
     "sniff_head",
     "store_upload",
@@ -156,6 +157,45 @@ def inspect_file(
     return Inspection(*kind)
 
 
+@dataclass(frozen=True)
+class Received:
+    """An upload that passed its checks and is stored, with the renditions made from it."""
+
+    stored: StoredFile
+    inspection: Inspection
+    renditions: list[Rendition]
+
+
+def receive_upload(
+    storage: Storage,
+    stream: IO[bytes],
+    *,
+    limits: Mapping[MediaType, int] | None = None,
+    allowed: set[MediaType] | None = None,
+    max_image_pixels: int = DEFAULT_MAX_PIXELS,
+    renditions: bool = False,
+) -> Received:
+    """Receive an upload into scratch space (size limit per media type), check it there and,
+    when asked, make a picture's renditions from it; only a file that passed is stored.
+
+    A video's poster is the worker's (it decodes frames), so `renditions` makes none for it.
+    """
+    allowed = set(MediaType) if allowed is None else allowed
+    head = _read_head(stream)
+    # Sniffing first refuses an .exe after 8 KiB instead of after writing all of it.
+    provisional = sniff_head(head, allowed)
+    media_type = provisional.media_type if provisional else MediaType.DOCUMENT
+    max_bytes = (limits or {}).get(media_type)
+    replay = io.BufferedReader(_Replay(head, stream))
+    with storage.receive(replay, max_bytes=max_bytes, suffix=_suffix(provisional)) as incoming:
+        inspection = inspect_file(incoming.path, allowed=allowed, max_image_pixels=max_image_pixels)
+        made: list[Rendition] = []
+        if renditions and inspection.media_type is not MediaType.VIDEO:
+            made = make_renditions(incoming.path, inspection, max_image_pixels)
+        stored = incoming.keep()
+    return Received(stored, inspection, made)
+
+
 def store_upload(
     storage: Storage,
     stream: IO[bytes],
@@ -164,23 +204,11 @@ def store_upload(
     allowed: set[MediaType] | None = None,
     max_image_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> tuple[StoredFile, Inspection]:
-    """Store and inspect an upload (size limit per media type); a refused file is deleted again."""
-    allowed = set(MediaType) if allowed is None else allowed
-    head = _read_head(stream)
-    # Sniffing first refuses an .exe after 8 KiB instead of after writing all of it.
-    provisional = sniff_head(head, allowed)
-    media_type = provisional.media_type if provisional else MediaType.DOCUMENT
-    max_bytes = (limits or {}).get(media_type)
-    replay = io.BufferedReader(_Replay(head, stream))
-    stored = storage.save(replay, max_bytes=max_bytes, suffix=_suffix(provisional))
-    try:
-        inspection = inspect_file(
-            storage.local_path(stored.key), allowed=allowed, max_image_pixels=max_image_pixels
-        )
-    except BaseException:
-        storage.delete(stored.key)
-        raise
-    return stored, inspection
+    """Check and store an upload (see `receive_upload`); a refused file is never stored."""
+    received = receive_upload(
+        storage, stream, limits=limits, allowed=allowed, max_image_pixels=max_image_pixels
+    )
+    return received.stored, received.inspection
 
 
 def _read_head(stream: IO[bytes]) -> bytes:

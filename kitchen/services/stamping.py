@@ -24,6 +24,7 @@ from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
 
 from kitchen.services.media_image import JPEG_QUALITY
+from kitchen.services.storage import Blob
 
 log = logging.getLogger("kitchen.stamping")
 FONT_NAME = "WenQuanYi Micro Hei"
@@ -70,15 +71,16 @@ def draw(image: Image.Image, text: str) -> Image.Image:
     return stamped
 
 
-def stamped(web: Path, text: str) -> Path:
-    """The web size with `text` drawn on it, made once and kept."""
+def stamped(web: Blob, text: str) -> Path:
+    """The web size with `text` drawn on it, made once per host and kept (a cache: the stored
+    web size and the credit make it again)."""
     digest = hashlib.sha256(f"{VERSION}\0{web.name}\0{text}".encode()).hexdigest()[:32]
     folder = Path(current_app.config["INSTANCE_DIR"]) / "stamps"
     target = folder / f"{digest}.jpg"
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
-    with Image.open(web) as image:
+    with web.open() as source, Image.open(source) as image:
         picture = draw(image, text)
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
     try:

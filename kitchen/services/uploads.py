@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -35,11 +34,10 @@ from kitchen.services.media import (
     MediaType,
     Rendition,
     extension_of,
-    make_renditions,
     make_video_poster,
-    store_upload,
+    receive_upload,
 )
-from kitchen.services.storage import LocalStorage, Storage
+from kitchen.services.storage import Blob, LocalBlob, LocalStorage, Storage, StoredBlob
 
 # Which files each kind of item takes.
 ACCEPTS: dict[ItemKind, set[MediaType]] = {
@@ -64,8 +62,29 @@ class Duplicate:
 
 
 def storage() -> Storage:
-    """The configured file store (local disk for now; object storage later)."""
-    return LocalStorage(current_app.config["UPLOADS_DIR"])
+    """The configured file store: a folder (`local`) or a bucket (`s3`), one per app."""
+    store: Storage | None = current_app.extensions.get("kitchen_storage")
+    if store is None:
+        store = current_app.extensions["kitchen_storage"] = configured_storage(current_app.config)
+    return store
+
+
+def configured_storage(config: Mapping[str, Any]) -> Storage:
+    """The store the settings describe."""
+    if config.get("STORAGE", "local") != "s3":
+        return LocalStorage(config["UPLOADS_DIR"])
+    from kitchen.services.storage_s3 import S3Settings, S3Storage
+
+    settings = S3Settings(
+        bucket=config["S3_BUCKET"],
+        endpoint=config["S3_ENDPOINT"],
+        region=config["S3_REGION"] or "us-east-1",
+        access_key=config["S3_ACCESS_KEY"],
+        secret_key=config["S3_SECRET_KEY"],
+        prefix=config["S3_PREFIX"],
+        presigned_seconds=int(config["S3_PRESIGNED_SECONDS"]),
+    )
+    return S3Storage(settings, config["UPLOADS_DIR"])
 
 
 def limits() -> dict[MediaType, int]:
@@ -108,9 +127,15 @@ def add_file(
         raise ValidationError(_l("An item can have at most %(n)d files.", n=MAX_FILES_PER_ITEM))
     store = storage()
     max_pixels = current_app.config["MAX_IMAGE_PIXELS"]
-    stored, info = store_upload(
-        store, stream, limits=limits(), allowed=ACCEPTS[item.kind], max_image_pixels=max_pixels
+    received = receive_upload(
+        store,
+        stream,
+        limits=limits(),
+        allowed=ACCEPTS[item.kind],
+        max_image_pixels=max_pixels,
+        renditions=True,
     )
+    stored, info = received.stored, received.inspection
     keys = [stored.key]
     try:
         twin = next((f for f in item.files if f.sha256 == stored.sha256), None)
@@ -143,8 +168,7 @@ def add_file(
         if info.media_type is MediaType.VIDEO:
             media.renditions_pending = True  # the worker makes the poster: see make_posters
         else:
-            renditions = make_renditions(store.local_path(stored.key), info, max_pixels)
-            keys += _attach_renditions(store, media, renditions)
+            keys += _attach_renditions(store, media, received.renditions)
         db.session.add(media)
         db.session.flush()
         if media.renditions_pending:
@@ -189,7 +213,8 @@ def make_posters(file_ids: list[int]) -> jobs.Outcome:
             outcome.done.add(file_id)
             continue
         try:
-            renditions = make_video_poster(store.local_path(media.storage_key))
+            with store.local_copy(media.storage_key) as path:
+                renditions = make_video_poster(path)
         except (InvalidFile, NotFound) as exc:
             media.renditions_pending = False
             outcome.gave_up[file_id] = f"{type(exc).__name__}: {exc.message}"
@@ -305,7 +330,7 @@ class Served:
     """How to send one rendition of a file: as stored, or by a plan that writes the credit in
     (and takes location and owner out of an original)."""
 
-    path: Path
+    blob: Blob
     mime: str
     download_name: str
     attachment: bool
@@ -315,14 +340,14 @@ class Served:
 
     @property
     def size(self) -> int:
-        return self.plan.size if self.plan is not None else self.path.stat().st_size
+        return self.plan.size if self.plan is not None else self.blob.size
 
     def chunks(self) -> Iterator[bytes]:
         """The bytes to send, a block at a time."""
         if self.plan is not None:
-            yield from self.plan.chunks(self.path)
+            yield from self.plan.chunks(self.blob)
             return
-        with self.path.open("rb") as source:
+        with self.blob.open() as source:
             while block := source.read(1024 * 1024):
                 yield block
 
@@ -367,7 +392,8 @@ def open_rendition(
         # Playable video and images may show in the page; anything else downloads.
         inline = media.media_type in ("image", "video")
         name = filenames.with_extension(media.original_name, extension_of(media.mime))
-        path, mime = storage().local_path(media.storage_key), media.mime
+        blob: Blob = StoredBlob(storage(), media.storage_key, media.size)
+        mime = media.mime
         untouched = gets_untouched_original(user, media.item) and not public
     else:
         key = {"web": media.web_key, "thumb": media.thumb_key, "poster": media.poster_key}.get(
@@ -376,16 +402,17 @@ def open_rendition(
         if not key:
             raise NotFound()
         inline, name = True, f"{stem}-{rendition}.jpg"
-        path, mime, untouched = storage().local_path(key), "image/jpeg", rendition != "web"
+        blob, mime, untouched = StoredBlob(storage(), key), "image/jpeg", rendition != "web"
         if rendition == "web" and media.item.credit_stamp and media.media_type == "image":
-            path = stamping.stamped(path, media.item.credit_line)
+            blob = LocalBlob(stamping.stamped(blob, media.item.credit_line))
     fallback = f"item-{media.item_id}-{FALLBACK_KIND.get(media.media_type, 'file')}-{media.id}"
     fallback += filenames.split(name)[1]
-    served = Served(path, mime, name, not inline, fallback)
+    # A stored key is never reused for other bytes, so it is the ETag of what is sent as stored.
+    served = Served(blob, mime, name, not inline, fallback, etag=blob.name.partition(".")[0])
     if not untouched:
         credit = credit_of(media.item)
-        served.plan = embedding.plan(path, mime, credit, private=rendition == "original")
-        digest = hashlib.sha256(f"{credit!r}{path.name}".encode()).hexdigest()[:12]
+        served.plan = embedding.plan(blob, mime, credit, private=rendition == "original")
+        digest = hashlib.sha256(f"{credit!r}{blob.name}".encode()).hexdigest()[:12]
         served.etag = f"{media.sha256[:16]}-{rendition}-{digest}"
     return served
 

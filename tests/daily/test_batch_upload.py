@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 from urllib.parse import quote
 
 from flask import Flask
@@ -15,6 +14,7 @@ from kitchen.extensions import db
 from kitchen.models import AuditEvent, Item, ItemKind, ItemStatus, MediaFile, Role, UsageTerms
 from tests import factories, samples
 from tests.conftest import LoginAs
+from tests.support.files import stored_keys
 
 SHARED = {
     "title": "2026年全国科普日北京主场",
@@ -90,7 +90,7 @@ def test_a_refused_photo_leaves_no_item(app: Flask, client: FlaskClient, login_a
         db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.target_type == "item"))
         == 0
     )
-    assert not [p for p in Path(app.config["UPLOADS_DIR"]).rglob("*") if p.is_file()]
+    assert not sorted(stored_keys(app))
 
 
 def test_a_forged_or_foreign_token_is_refused(client: FlaskClient, login_as: LoginAs) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,10 +13,11 @@ from kitchen.models import AuditEvent, Item, ItemKind, ItemStatus, MediaFile, Re
 from kitchen.services import library, submission, uploads
 from tests import factories, samples
 from tests.conftest import LoginAs
+from tests.support.files import stored_keys
 
 
-def _files(app: Flask) -> set[Path]:
-    return {p for p in Path(app.config["UPLOADS_DIR"]).rglob("*") if p.is_file()}
+def _files(app: Flask) -> set[str]:
+    return stored_keys(app)
 
 
 def test_a_contributor_deletes_a_draft_with_its_files(

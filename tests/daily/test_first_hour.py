@@ -17,6 +17,7 @@ from kitchen.models import Item, ItemKind, ItemStatus, MediaFile, OrgKind, Role,
 from kitchen.services import accounts, demo, submission, uploads, workflow
 from tests import factories, samples
 from tests.conftest import LoginAs
+from tests.support.files import stored_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,12 +81,12 @@ def test_the_same_file_twice_on_one_item_is_refused(
     item = factories.make_item(user, kind=ItemKind.PHOTO)
     photo = samples.photo(7)
     assert factories.upload(client, item.id, "一.jpg", photo).status_code == 201
-    kept = {p for p in Path(app.config["UPLOADS_DIR"]).rglob("*") if p.is_file()}
+    kept = stored_keys(app)
     again = factories.upload(client, item.id, "二.jpg", photo)
     assert again.status_code == 409
     assert "这个文件已经上传到本条素材（一.jpg）" in again.get_json()["error"]["message"]
     assert db.session.scalar(select(func.count(MediaFile.id))) == 1
-    assert {p for p in Path(app.config["UPLOADS_DIR"]).rglob("*") if p.is_file()} == kept
+    assert stored_keys(app) == kept
 
 
 def test_text_over_the_limit_is_refused_not_cut(client: FlaskClient, login_as: LoginAs) -> None:

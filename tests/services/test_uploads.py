@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -14,10 +13,11 @@ from kitchen.models import ItemKind, ItemStatus, Job, JobKind, MediaFile, Role
 from kitchen.services import uploads
 from kitchen.services.errors import DomainError, InvalidFile, NotFound, TooLarge, ValidationError
 from tests import factories, samples
+from tests.support.files import stored_keys
 
 
-def stored_files(app: Flask) -> list[Path]:
-    return [p for p in Path(app.config["UPLOADS_DIR"]).rglob("*") if p.is_file()]
+def stored_files(app: Flask) -> list[str]:
+    return sorted(stored_keys(app))
 
 
 def media_count() -> int:

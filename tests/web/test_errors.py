@@ -54,10 +54,10 @@ def test_security_headers(client: FlaskClient) -> None:
 
 def test_healthz_reports_database_and_folders(client: FlaskClient, app: Flask) -> None:
     body = client.get("/healthz").get_json()
-    assert body == {
-        "status": "ok",
-        "checks": {"database": "ok", "uploads": "ok", "search_index": "ok"},
-    }
+    checks = {"database": "ok", "uploads": "ok", "search_index": "ok"}
+    if app.config["STORAGE"] == "s3":
+        checks["bucket"] = "ok"
+    assert body == {"status": "ok", "checks": checks}
     app.config["UPLOADS_DIR"] = "/nonexistent/folder"
     response = client.get("/healthz")
     assert response.status_code == 503 and response.get_json()["checks"]["uploads"] != "ok"
