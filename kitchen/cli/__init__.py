@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from kitchen.cli.accounts import org_cli, token_cli, user_cli
+from kitchen.cli.backup import backup_command, restore_command
 from kitchen.cli.search import fsck_command, index_cli, reindex_command, worker_command
 from kitchen.extensions import db
 from kitchen.models import Item, Role
@@ -22,6 +23,8 @@ kitchen_cli = AppGroup("kitchen", help="Manage the central kitchen.")
 for command in (org_cli, user_cli, token_cli, index_cli, reindex_command, worker_command):
     kitchen_cli.add_command(command)
 kitchen_cli.add_command(fsck_command)
+kitchen_cli.add_command(backup_command)
+kitchen_cli.add_command(restore_command)
 
 
 @kitchen_cli.command("expire")
