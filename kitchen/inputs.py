@@ -27,10 +27,9 @@ from werkzeug.routing import IntegerConverter
 from kitchen.services import uploads
 from kitchen.services.media import MediaType
 from kitchen.services.storage import megabytes
+from kitchen.services.validation import MAX_ID as MAX_ID
 from kitchen.services.validation import NOT_IN_ADDRESS, clean
 
-# Ids are 32-bit integers on PostgreSQL; nothing beyond can exist.
-MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
 
 

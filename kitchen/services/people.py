@@ -418,8 +418,10 @@ def suggestion(person: Person) -> dict[str, object]:
 
 
 def named(person_ids: Iterable[int]) -> list[Person]:
-    """Records by id, in the order given (the picker shows what a form posted)."""
-    ids = [i for i in person_ids if isinstance(i, int)]
+    """Records by id, in the order given (the picker shows what a form posted); an id no row
+    can have (0, negative, past MAX_ID) is simply not found."""
+    ids = [i for i in person_ids if isinstance(i, int) and not isinstance(i, bool)]
+    ids = [i for i in ids if 0 < i <= validation.MAX_ID]
     found = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
 

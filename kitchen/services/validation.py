@@ -21,6 +21,8 @@ E = TypeVar("E", bound=StrEnum)
 NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # In an address (path, query string, redirect target) not even tab or line breaks belong.
 NOT_IN_ADDRESS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Ids are 32-bit integers on PostgreSQL; nothing beyond can exist (and asking for one fails).
+MAX_ID = 2**31 - 1
 PAGE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 

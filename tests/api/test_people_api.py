@@ -3,7 +3,7 @@ people and expert endpoints answer within the caller's scope."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kitchen.extensions import db
 from kitchen.models import Item, ItemStatus, Person
@@ -28,6 +28,15 @@ def test_items_link_and_unlink_people(call: Call, world: ApiWorld) -> None:
         refused = call("PATCH", f"/items/{item_id}", json={"person_ids": wrong})
         assert refused.status_code == 422, wrong
     assert db.session.get(Item, item_id).persons == []
+
+
+def test_ids_no_record_can_have_are_refused_not_a_server_error(call: Call) -> None:
+    """Found by the API fuzzer on PostgreSQL: 10537153826 is past a 32-bit id column."""
+    before = db.session.scalar(select(func.count(Item.id)))
+    for wrong in ([12674035, 10537153826], [-3], [0], [2**31]):
+        refused = call("POST", "/items", json={**STORY, "person_ids": wrong})
+        assert refused.status_code == 422, (wrong, refused.get_json())
+    assert db.session.scalar(select(func.count(Item.id))) == before
 
 
 def test_a_curator_links_in_review(call: Call, world: ApiWorld) -> None:
