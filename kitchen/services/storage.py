@@ -143,7 +143,7 @@ class LocalStorage:
         key = new_key(suffix)
         self.root.mkdir(parents=True, exist_ok=True)
         with _scratch(self.root, stream, max_bytes) as (path, size, digest):
-            yield _LocalIncoming(path, size, digest, lambda: self._move(path, key, size, digest))
+            yield ScratchIncoming(path, size, digest, lambda: self._move(path, key, size, digest))
 
     def _move(self, path: Path, key: str, size: int, digest: str) -> StoredFile:
         target = self._path(key)
@@ -155,8 +155,7 @@ class LocalStorage:
         self, stream: IO[bytes], *, max_bytes: int | None = None, suffix: str = ""
     ) -> StoredFile:
         """Stream `stream` into storage in constant memory and return its key, size and hash."""
-        with self.receive(stream, max_bytes=max_bytes, suffix=suffix) as incoming:
-            return incoming.keep()
+        return save_received(self, stream, max_bytes, suffix)
 
     def save_bytes(self, data: bytes, suffix: str = "") -> StoredFile:
         """Store bytes already in memory, such as a rendition."""
@@ -221,8 +220,18 @@ class LocalStorage:
         return self.root / key[:2] / key[2:4] / key
 
 
+def save_received(
+    store: Storage, stream: IO[bytes], max_bytes: int | None, suffix: str
+) -> StoredFile:
+    """`save` for every store: receive into scratch space, then keep it unchecked."""
+    with store.receive(stream, max_bytes=max_bytes, suffix=suffix) as incoming:
+        return incoming.keep()
+
+
 @dataclass
-class _LocalIncoming:
+class ScratchIncoming:
+    """An upload in a local scratch file; `keep` is the store's way to take it in."""
+
     path: Path
     size: int
     sha256: str

@@ -32,12 +32,13 @@ from kitchen.services.storage import (
     KEY_PATTERN,
     TEMP_PREFIX,
     Incoming,
+    ScratchIncoming,
     StoredEntry,
     StoredFile,
-    _LocalIncoming,
     _scratch,
     check_key,
     new_key,
+    save_received,
     scratch_files,
 )
 
@@ -112,7 +113,7 @@ class S3Storage:
         """Stream into a local scratch file; `keep()` uploads it in parts."""
         key = new_key(suffix)
         with _scratch(self.scratch, stream, max_bytes) as (path, size, digest):
-            yield _LocalIncoming(path, size, digest, lambda: self._upload(path, key, size, digest))
+            yield ScratchIncoming(path, size, digest, lambda: self._upload(path, key, size, digest))
 
     def _upload(self, path: Path, key: str, size: int, digest: str) -> StoredFile:
         # upload_file sends parts of PART_SIZE, four at a time, and aborts the multipart
@@ -126,8 +127,7 @@ class S3Storage:
         self, stream: IO[bytes], *, max_bytes: int | None = None, suffix: str = ""
     ) -> StoredFile:
         """Stream into storage (through a scratch file) and return its key, size and hash."""
-        with self.receive(stream, max_bytes=max_bytes, suffix=suffix) as incoming:
-            return incoming.keep()
+        return save_received(self, stream, max_bytes, suffix)
 
     def save_bytes(self, data: bytes, suffix: str = "") -> StoredFile:
         """Store bytes already in memory, such as a rendition, in one PUT."""
