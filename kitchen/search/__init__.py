@@ -152,13 +152,18 @@ class Hit:
 
 @dataclass
 class SearchResults:
-    """One page of hits, the total, and facet counts over all matching items."""
+    """One page of hits, the total, and facet counts over all matching items.
+
+    `facets_estimated`: the counts were estimated from a sample of the hits (a backend counts
+    exactly up to a cap of hits); the total and the hits are exact either way.
+    """
 
     total: int
     page: int
     per_page: int
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    facets_estimated: bool = False
 
     @property
     def pages(self) -> int:

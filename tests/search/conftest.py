@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
 
-from kitchen.search import SearchDocument
+from kitchen.search import SearchBackend, SearchDocument
+from kitchen.search.pg_backend import META_TABLE, PostgresBackend, table_name
 from kitchen.search.whoosh_backend import WhooshBackend
+from tests.conftest import USE_POSTGRES
+from tests.support.postgres import find_bin_dir, postgres_server
 
 TEXT_FIELDS = ("title", "summary", "body", "people", "keywords", "place")
 CAMPAIGNS = ["kexuejia-jingshen", "dingdian-fupin", "kepu-ri", "woxin-xiangdang", "zuimei-keji"]
@@ -117,18 +124,109 @@ def corpus() -> list[SearchDocument]:
     return make_corpus(600)
 
 
+BACKENDS = ("whoosh", "postgresql")
+_tables = itertools.count(1)
+
+
 @pytest.fixture(scope="session")
-def indexed(tmp_path_factory: pytest.TempPathFactory, corpus) -> WhooshBackend:
-    """A backend with the corpus indexed by rebuild (shared: tests must not modify it)."""
-    backend = WhooshBackend(tmp_path_factory.mktemp("search") / "index", procs=1)
-    backend.rebuild(corpus)
-    return backend
+def search_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """The PostgreSQL server the PostgreSQL backend's tables live in: the run's own database
+    on a PostgreSQL run, else a throwaway server started for the search tests."""
+    if USE_POSTGRES:
+        engine = create_engine(request.getfixturevalue("database_url"))
+        yield engine
+        engine.dispose()
+        return
+    if find_bin_dir() is None:
+        pytest.skip("PostgreSQL server binaries (initdb) are not installed on this machine")
+    with postgres_server() as url:
+        engine = create_engine(url)
+        yield engine
+        engine.dispose()
+
+
+class BackendMaker:
+    """Opens backends of one kind; the same name opens the same index (another process's
+    view of it, for the PostgreSQL backend a session of its own)."""
+
+    def __init__(self, kind: str, folder: Path, request: pytest.FixtureRequest) -> None:
+        self.kind, self.folder, self.request = kind, folder, request
+        self.token = next(_tables)
+        self.sessions: list[Session] = []
+        self.prefixes: set[str] = set()
+
+    def __call__(self, name: str = "index") -> SearchBackend:
+        if self.kind == "whoosh":
+            return WhooshBackend(self.folder / name, procs=1)
+        engine: Engine = self.request.getfixturevalue("search_engine")
+        session = Session(engine)
+        self.sessions.append(session)
+        prefix = f"search_t{self.token}_{name}"
+        self.prefixes.add(prefix)
+        return PostgresBackend(session, prefix=prefix)
+
+    def close(self) -> None:
+        """Close the sessions and drop the tables (PostgreSQL)."""
+        for session in self.sessions:
+            session.rollback()
+            session.close()
+        if self.prefixes:
+            engine: Engine = self.request.getfixturevalue("search_engine")
+            with engine.begin() as connection:
+                for prefix in self.prefixes:
+                    table = table_name(prefix)
+                    connection.execute(text(f"DROP TABLE IF EXISTS {table}, {table}_removed"))
+                    if connection.scalar(text("SELECT to_regclass(:m)"), {"m": META_TABLE}):
+                        connection.execute(
+                            text(f"DELETE FROM {META_TABLE} WHERE name = :t"), {"t": table}
+                        )
+
+
+def commit(backend: SearchBackend) -> None:
+    """Make a backend's writes visible to others (the PostgreSQL backend's join the caller's
+    transaction; Whoosh commits every write)."""
+    if isinstance(backend, PostgresBackend):
+        backend.session.commit()
+
+
+@pytest.fixture(params=BACKENDS)
+def make_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BackendMaker]:
+    """Opens empty backends of the test's own, once per backend kind."""
+    maker = BackendMaker(request.param, tmp_path, request)
+    yield maker
+    maker.close()
 
 
 @pytest.fixture()
-def backend(tmp_path: Path) -> WhooshBackend:
-    """An empty backend of the test's own."""
+def backend(make_backend: BackendMaker) -> SearchBackend:
+    """An empty backend of the test's own (each kind in turn)."""
+    return make_backend()
+
+
+@pytest.fixture()
+def whoosh_backend(tmp_path: Path) -> WhooshBackend:
+    """An empty Whoosh backend (tests of Whoosh's own segments and generations)."""
     return WhooshBackend(tmp_path / "index", procs=1)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def indexed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, corpus
+) -> Iterator[SearchBackend]:
+    """A backend with the corpus indexed by rebuild (shared: tests must not modify it)."""
+    maker = BackendMaker(request.param, tmp_path_factory.mktemp("search"), request)
+    backend = maker()
+    backend.rebuild(corpus)
+    yield backend
+    maker.close()
+
+
+@pytest.fixture(scope="session")
+def whoosh_indexed(tmp_path_factory: pytest.TempPathFactory, corpus) -> WhooshBackend:
+    """The corpus in a Whoosh backend (tests comparing with Whoosh's own query engine)."""
+    backend = WhooshBackend(tmp_path_factory.mktemp("whoosh") / "index", procs=1)
+    backend.rebuild(corpus)
+    return backend
 
 
 def simple_document(number: int, body: str, **overrides) -> SearchDocument:

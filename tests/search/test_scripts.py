@@ -9,29 +9,31 @@ from dataclasses import replace
 import opencc
 import pytest
 
-from kitchen.search import SearchQuery
+from kitchen.search import SearchBackend, SearchQuery
 from kitchen.search.analysis import CJK_ONLY_RE
 from kitchen.search.folding import KEPT, fold_script, script_table
 from kitchen.search.query import parse_query
 from kitchen.search.whoosh_backend import WhooshBackend
 
-from .conftest import TEXT_FIELDS, make_corpus, simple_document
+from .conftest import BACKENDS, TEXT_FIELDS, BackendMaker, make_corpus, simple_document
 from .reference import to_whoosh
 from .test_search import WORDS, total
 
 TO_TRADITIONAL = opencc.OpenCC("s2t.json")
 
 
-@pytest.fixture(scope="module")
-def mixed(tmp_path_factory: pytest.TempPathFactory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def mixed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """400 generated documents, every third one written in traditional characters (OpenCC's
     phrase-aware conversion, as a Hong Kong or Taiwan member would write them)."""
     corpus = make_corpus(400, seed=7)
     for doc in corpus[::3]:
         doc.texts = {k: TO_TRADITIONAL.convert(v) for k, v in doc.texts.items()}
-    backend = WhooshBackend(tmp_path_factory.mktemp("scripts") / "index", procs=1)
+    maker = BackendMaker(request.param, tmp_path_factory.mktemp("scripts"), request)
+    backend = maker()
     backend.rebuild(corpus)
-    return backend, corpus
+    yield backend, corpus
+    maker.close()
 
 
 def _has(doc, *needles: str) -> bool:
@@ -68,9 +70,11 @@ def test_hit_counts_still_equal_substring_counts_in_the_folded_text(mixed, word)
     assert total(backend, word) == expected > 0
 
 
-def test_whoosh_queries_over_the_same_fields_agree_in_both_scripts(mixed):
-    backend, _corpus = mixed
-    searcher = backend._current_searcher()
+def test_whoosh_queries_over_the_same_fields_agree_in_both_scripts(mixed, tmp_path):
+    backend, corpus = mixed
+    reference = WhooshBackend(tmp_path / "reference", procs=1)  # Whoosh's own query engine
+    reference.rebuild(corpus)
+    searcher = reference._current_searcher()
     for text in ["科學家", "黨 -抗疫", '"科技 工作者"', "kexuejia", "kxj", "open science"]:
         assert len(searcher.search(to_whoosh(parse_query(text)), limit=None)) == total(
             backend, text
@@ -84,7 +88,7 @@ def test_a_hit_marks_the_original_characters(backend):
     assert "<mark>科學家</mark>" in hit.snippet_html
 
 
-def _ids(backend: WhooshBackend, text: str) -> set[int]:
+def _ids(backend: SearchBackend, text: str) -> set[int]:
     results = backend.search(SearchQuery(text=text, per_page=100, facets=False))
     found = {hit.id for hit in results.hits}
     page = 2

@@ -9,11 +9,11 @@ from datetime import datetime
 import pytest
 from whoosh.searching import Searcher
 
-from kitchen.search import FACET_NAMES, SearchQuery, SearchService, open_backend
+from kitchen.search import FACET_NAMES, SearchBackend, SearchQuery, SearchService, open_backend
 from kitchen.search.query import parse_query
 from kitchen.search.whoosh_backend import WhooshBackend
 
-from .conftest import contains, document_year, make_corpus, simple_document
+from .conftest import commit, contains, document_year, make_corpus, simple_document
 from .reference import to_whoosh
 
 WORDS = [
@@ -49,7 +49,7 @@ WORDS = [
 ]
 
 
-def total(backend: WhooshBackend, text: str, **filters) -> int:
+def total(backend: SearchBackend, text: str, **filters) -> int:
     """Hit count for a query."""
     return backend.search(SearchQuery(text=text, facets=False, filters=filters)).total
 
@@ -61,8 +61,8 @@ def test_hit_count_equals_substring_count(indexed, corpus, word):
     assert total(indexed, word) == expected
 
 
-def test_whoosh_query_gives_the_same_hits(indexed, corpus):
-    searcher: Searcher = indexed._current_searcher()
+def test_whoosh_query_gives_the_same_hits(whoosh_indexed, indexed):
+    searcher: Searcher = whoosh_indexed._current_searcher()
     for text in ["科学家", "党 -抗疫", '"科技 工作者"', "技工 精神面貌", "ai science"]:
         whoosh_hits = len(searcher.search(to_whoosh(parse_query(text)), limit=None))
         assert whoosh_hits == total(indexed, text), text
@@ -288,7 +288,8 @@ def test_update_replaces_old_text_and_remove_deletes(backend):
     assert backend.count() == 1
 
 
-def test_many_small_updates_merge_segments(backend):
+def test_many_small_updates_merge_segments(whoosh_backend):
+    backend = whoosh_backend
     for number in range(1, 41):
         backend.index([simple_document(number % 10, f"第{number}次更新 科学家")])
     assert backend.count() == 10
@@ -297,11 +298,11 @@ def test_many_small_updates_merge_segments(backend):
     assert len(searcher.reader().leaf_readers()) < 15
 
 
-def test_rebuild_gives_the_same_results_as_incremental_indexing(tmp_path, corpus):
-    incremental = WhooshBackend(tmp_path / "a", procs=1)
+def test_rebuild_gives_the_same_results_as_incremental_indexing(make_backend, corpus):
+    incremental = make_backend("a")
     for start in range(0, 200, 50):
         incremental.index(corpus[start : start + 50])
-    rebuilt = WhooshBackend(tmp_path / "b", procs=1)
+    rebuilt = make_backend("b")
     progress: list[int] = []
     assert rebuilt.rebuild(corpus[:200], progress.append) == 200
     assert progress and progress[-1] == 200
@@ -342,11 +343,11 @@ def test_a_searcher_opened_before_a_rebuild_keeps_working(tmp_path, corpus):
     assert len([p for p in path.iterdir() if p.is_dir()]) == 2
 
 
-def test_updates_during_a_rebuild_are_not_lost(tmp_path):
-    path = tmp_path / "index"
-    backend = WhooshBackend(path, procs=1)
-    other_worker = WhooshBackend(path, procs=1)
+def test_updates_during_a_rebuild_are_not_lost(make_backend):
+    backend = make_backend()
+    other_worker = make_backend()
     backend.index([simple_document(1, "旧的正文")])
+    commit(backend)
 
     def stream():
         yield simple_document(1, "旧的正文")
@@ -354,11 +355,19 @@ def test_updates_during_a_rebuild_are_not_lost(tmp_path):
         # Another process updates and removes items while the rebuild is reading the database.
         other_worker.index([simple_document(1, "新的正文 院士"), simple_document(3, "第三篇")])
         other_worker.remove([2])
+        commit(other_worker)
 
     backend.rebuild(stream())
     assert total(backend, "院士") == 1
     assert total(backend, "旧的") == 0
     assert sorted(h.id for h in backend.search(SearchQuery()).hits) == [1, 3]
+
+
+def test_an_empty_index_returns_zero_results(backend):
+    results = backend.search(SearchQuery(text="科学家"))
+    assert results.total == 0 and results.hits == []
+    assert set(results.facets) == set(FACET_NAMES)
+    assert backend.count() == 0 and backend.fingerprints() == {}
 
 
 def test_missing_or_empty_index_returns_zero_results(tmp_path):

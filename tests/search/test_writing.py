@@ -45,7 +45,8 @@ def test_documents_in_any_script_are_indexed_alone(backend, title, body, query) 
     assert total(backend, query) == 1
 
 
-def test_small_segments_are_merged_and_deletions_kept(backend) -> None:
+def test_small_segments_are_merged_and_deletions_kept(whoosh_backend) -> None:
+    backend = whoosh_backend
     for number in range(1, 31):
         backend.index([simple_document(number, f"第{number}篇 科学家")])
     backend.remove([5, 6])
@@ -74,7 +75,8 @@ def test_a_searcher_opened_before_a_merge_reads_every_file(tmp_path: Path) -> No
     assert total(reader_side, "科学家") == 39
 
 
-def test_retired_files_go_after_the_grace_period(backend, monkeypatch) -> None:
+def test_retired_files_go_after_the_grace_period(whoosh_backend, monkeypatch) -> None:
+    backend = whoosh_backend
     for number in range(1, 12):
         backend.index([simple_document(number, "科普")])
     live = {s.segment_id() for s in _live_segments(backend)}
@@ -89,7 +91,8 @@ def test_retired_files_go_after_the_grace_period(backend, monkeypatch) -> None:
     assert total(backend, "科普") == 12
 
 
-def test_deletions_made_while_a_merge_builds_are_carried_over(backend, monkeypatch) -> None:
+def test_deletions_made_while_a_merge_builds_are_carried_over(whoosh_backend, monkeypatch) -> None:
+    backend = whoosh_backend
     for number in range(1, 10):
         backend.index([simple_document(number, "气象观测员")])
     build = writing_module._build_merged
@@ -150,7 +153,8 @@ def test_threads_search_while_other_processes_write(tmp_path: Path) -> None:
     assert total(backend, "科学家") == 41
 
 
-def test_a_rebuild_that_died_stops_the_journal(backend) -> None:
+def test_a_rebuild_that_died_stops_the_journal(whoosh_backend) -> None:
+    backend = whoosh_backend
     gens = backend.generations
     (gens.root / "BUILDING").write_text("gen-deadbeef0000")  # left by a killed `kitchen reindex`
     backend.index([simple_document(1, "科学家")])

@@ -1,0 +1,513 @@
+"""The PostgreSQL search backend: one table of pre-analysed documents with a GIN index.
+
+For deployments on several servers (KITCHEN_SEARCH_BACKEND=postgresql): every host searches the
+same table, and an index write joins the transaction of whoever makes it, so the worker deletes
+an index job in the very commit that writes the document (a kill -9 loses neither).
+
+The table (`search_documents_v<LAYOUT>`, owned by this module, not by the app's migrations) holds
+per document its lexemes (kitchen.search.pg_terms) as a `tsvector`, its normalised index text
+for the exact checks, its facet values as columns for counting, its sort keys and its JSON
+source (what a hit shows). A layout change gets a new table name; `needs_rebuild` is true until
+a rebuild has filled it, so hosts running the old code keep their own table meanwhile.
+
+A search is one statement: the matching rows (GIN, `enable_seqscan` off: the planner otherwise
+unpacks every vector for a common word), the facet counts over them in one GROUPING SETS pass
+(exact up to FACET_CAP hits, beyond that counted over an even sample of ids and scaled, marked
+estimated), and the page. Ranking approximates the Whoosh backend's BM25 over rjieba words with
+presence only: each query word adds its idf once where it is a word of the document and twice
+where it is a word of a title-weighted field (title, keywords, people); no term frequencies,
+no length normalisation. Ties go to the newest, then the higher id, as there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from kitchen.fields import FACETS
+from kitchen.search import (
+    FACET_NAMES,
+    Hit,
+    ProgressCallback,
+    SearchDocument,
+    SearchQuery,
+    SearchResults,
+    document_from_json,
+    document_json,
+    fingerprint,
+)
+from kitchen.search.highlight import mark, needle_pattern, snippet
+from kitchen.search.pg_terms import (
+    ALL,
+    NOTHING,
+    Condition,
+    all_of,
+    analyse,
+    any_of,
+    clause_condition,
+    facet_lexeme,
+    quoted,
+)
+from kitchen.search.query import ParsedQuery, parse_query
+from kitchen.search.schema import day_key, recency_key
+from kitchen.search.searching import MAX_DEPTH, clean_query, empty_results
+
+log = logging.getLogger(__name__)
+
+LAYOUT = 1  # bump when the lexemes or the columns change: a rebuild fills the new table
+FACET_CAP = 50_000  # hits counted exactly; beyond, facets are estimated from a sample
+WRITE_BATCH = 500
+META_TABLE = "search_layouts"
+# Facet columns: name -> (column, multi-valued)
+COLUMNS = {f.name: (f"f_{f.name}", f.multi) for f in FACETS}
+
+
+class Session(Protocol):
+    """What the backend needs of a database session (SQLAlchemy's Session or scoped_session)."""
+
+    def connection(self) -> Connection: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def begin_nested(self) -> Any: ...
+
+
+def table_name(prefix: str = "search_documents") -> str:
+    """The table of the current layout."""
+    return f"{prefix}_v{LAYOUT}"
+
+
+class PostgresBackend:
+    """SearchBackend on a PostgreSQL table; writes join the session's transaction."""
+
+    def __init__(self, session: Session, prefix: str = "search_documents") -> None:
+        self.session = session
+        self.prefix = prefix
+        self.table = table_name(prefix)
+        self._ready = False
+
+    # Schema ---------------------------------------------------------------------------------
+
+    def _ensure(self) -> None:
+        """Create the table, its indexes and the layout register if missing."""
+        if self._ready:
+            return
+        t = self.table
+        facet_columns = ", ".join(
+            f"{column} text[] NOT NULL" if multi else f"{column} text NOT NULL"
+            for column, multi in COLUMNS.values()
+        )
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {META_TABLE} (name text PRIMARY KEY, "
+            "complete boolean NOT NULL DEFAULT false)",
+            f"CREATE TABLE IF NOT EXISTS {t} (id bigint PRIMARY KEY, fingerprint bigint NOT NULL,"
+            " terms tsvector NOT NULL, body text NOT NULL, big boolean NOT NULL,"
+            " day integer NOT NULL, recency bigint NOT NULL,"
+            f" {facet_columns}, source text NOT NULL,"
+            " indexed_at timestamptz NOT NULL DEFAULT clock_timestamp())",
+            f"CREATE INDEX IF NOT EXISTS {t}_terms ON {t} USING gin (terms)",
+            f"CREATE TABLE IF NOT EXISTS {t}_removed (id bigint PRIMARY KEY,"
+            " removed_at timestamptz NOT NULL)",
+            f"INSERT INTO {META_TABLE} (name) VALUES ('{t}') ON CONFLICT DO NOTHING",
+        ]
+        with self.session.begin_nested():
+            connection = self.session.connection()
+            # Two hosts starting at once must not both create: one waits for the other.
+            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": t})
+            for statement in statements:
+                connection.execute(text(statement))
+        self._ready = True
+
+    def _execute(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        self._ensure()
+        return self.session.connection().execute(text(sql), params or {})
+
+    # Updates -------------------------------------------------------------------------------
+
+    def index(self, docs: Iterable[SearchDocument]) -> int:
+        """Add or replace documents (the last one wins for a repeated id); no commit."""
+        batch = list({doc.id: doc for doc in docs}.values())
+        if not batch:
+            return 0
+        self._ensure()
+        with self.session.begin_nested():  # a failure leaves the caller's transaction usable
+            for start in range(0, len(batch), WRITE_BATCH):
+                self._write(batch[start : start + WRITE_BATCH])
+        return len(batch)
+
+    def _write(self, docs: list[SearchDocument], since: datetime | None = None) -> None:
+        """Upsert rows; with `since`, leave rows written after it alone (a rebuild's rule)."""
+        t = self.table
+        names = [column for column, _multi in COLUMNS.values()]
+        guard, removed = "", ""
+        if since is not None:
+            guard = f" WHERE {t}.indexed_at < :since"
+            removed = (
+                f" WHERE NOT EXISTS (SELECT 1 FROM {t}_removed r WHERE r.id = :id"
+                " AND r.removed_at >= :since)"
+            )
+        else:
+            ids = [doc.id for doc in docs]
+            self.session.connection().execute(
+                text(f"DELETE FROM {t}_removed WHERE id = ANY(:ids)"), {"ids": ids}
+            )
+        sql = (
+            f"INSERT INTO {t} (id, fingerprint, terms, body, big, day, recency, "
+            f"{', '.join(names)}, source, indexed_at) SELECT :id, :fingerprint, "
+            "array_to_tsvector(CAST(:terms AS text[])), :body, :big, :day, :recency, "
+            f"{', '.join(':' + n for n in names)}, :source, clock_timestamp(){removed} "
+            "ON CONFLICT (id) DO UPDATE SET "
+            + ", ".join(
+                f"{c} = excluded.{c}"
+                for c in ("fingerprint", "terms", "body", "big", "day", "recency", *names)
+            )
+            + ", source = excluded.source, indexed_at = excluded.indexed_at"
+            + guard
+        )
+        rows = [self._row(doc) | ({"since": since} if since else {}) for doc in docs]
+        self.session.connection().execute(text(sql), rows)
+
+    def _row(self, doc: SearchDocument) -> dict[str, Any]:
+        analysed = analyse(doc)
+        source = document_json(doc)
+        row: dict[str, Any] = {
+            "id": doc.id,
+            "fingerprint": _signed(fingerprint(source)),
+            "terms": analysed.lexemes,
+            "body": analysed.text.replace("\x00", ""),
+            "big": analysed.big,
+            "day": day_key(doc.day),
+            "recency": recency_key(doc),
+            "source": source,
+        }
+        for facet in FACETS:
+            value = getattr(doc, facet.source)
+            column = COLUMNS[facet.name][0]
+            row[column] = [str(v) for v in dict.fromkeys(value)] if facet.multi else str(value)
+        return row
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Remove documents by id; unknown ids are ignored; no commit."""
+        targets = sorted({int(i) for i in ids if -(2**63) <= int(i) < 2**63})
+        if not targets:
+            return
+        with self.session.begin_nested():
+            self._execute(f"DELETE FROM {self.table} WHERE id = ANY(:ids)", {"ids": targets})
+            # A tombstone, so that a rebuild running meanwhile does not write the item back.
+            self._execute(
+                f"INSERT INTO {self.table}_removed (id, removed_at) "
+                "SELECT unnest(CAST(:ids AS bigint[])), clock_timestamp() "
+                "ON CONFLICT (id) DO UPDATE SET removed_at = excluded.removed_at",
+                {"ids": targets},
+            )
+
+    def rebuild(
+        self, docs: Iterable[SearchDocument], progress: ProgressCallback | None = None
+    ) -> int:
+        """Write every document, then remove the rows no one wrote since the start.
+
+        Searches keep reading the table meanwhile. Index writes made during the rebuild (the
+        worker's) are newer than the rebuild's copy of the same item and win: the rebuild only
+        replaces rows written before it began.
+        """
+        self._ensure()
+        since = self._execute("SELECT clock_timestamp()").scalar_one()
+        self.session.commit()
+        count = 0
+        batch: list[SearchDocument] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= WRITE_BATCH:
+                count += self._flush(batch, since, progress, count)
+        count += self._flush(batch, since, progress, count)
+        self._execute(f"DELETE FROM {self.table} WHERE indexed_at < :since", {"since": since})
+        self._execute(
+            f"DELETE FROM {self.table}_removed WHERE removed_at < :since", {"since": since}
+        )
+        self._execute(f"UPDATE {META_TABLE} SET complete = true WHERE name = :t", {"t": self.table})
+        self._drop_old_layouts()
+        self.session.commit()
+        return count
+
+    def _flush(
+        self,
+        batch: list[SearchDocument],
+        since: datetime,
+        progress: ProgressCallback | None,
+        done: int,
+    ) -> int:
+        if not batch:
+            return 0
+        unique = list({doc.id: doc for doc in batch}.values())
+        self._write(unique, since)
+        self.session.commit()
+        count = len(batch)
+        batch.clear()
+        if progress:
+            progress(done + count)
+        return count
+
+    def _drop_old_layouts(self) -> None:
+        """Drop the tables of earlier layouts once this one is complete."""
+        old = self._execute(
+            f"SELECT name FROM {META_TABLE} WHERE name LIKE :p AND name <> :t",
+            {"p": f"{self.prefix}_v%", "t": self.table},
+        ).scalars()
+        for name in list(old):
+            if name.removeprefix(f"{self.prefix}_v").isdigit():
+                self._execute(f"DROP TABLE IF EXISTS {name}, {name}_removed")
+                self._execute(f"DELETE FROM {META_TABLE} WHERE name = :n", {"n": name})
+
+    def clear(self) -> None:
+        """Remove every document (the layout stays complete: an empty index is a built one)."""
+        self._execute(f"DELETE FROM {self.table}")
+        self._execute(f"DELETE FROM {self.table}_removed")
+        self._execute(f"UPDATE {META_TABLE} SET complete = true WHERE name = :t", {"t": self.table})
+        self.session.commit()
+
+    def needs_rebuild(self) -> bool:
+        """Tell whether this layout's table has not been filled by a rebuild yet."""
+        complete = self._execute(
+            f"SELECT complete FROM {META_TABLE} WHERE name = :t", {"t": self.table}
+        ).scalar()
+        return not complete
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Nothing to prepare: PostgreSQL writes each batch as it comes."""
+        yield
+
+    # Reading -------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Number of documents."""
+        return int(self._execute(f"SELECT count(*) FROM {self.table}").scalar_one())
+
+    def fingerprints(self) -> dict[int, list[int]]:
+        """Every document's id with its fingerprint (a primary key holds one copy)."""
+        rows = self._execute(f"SELECT id, fingerprint FROM {self.table}")
+        return {int(i): [_unsigned(int(f))] for i, f in rows}
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Answer a query; bad input gives zero results, never an error."""
+        query = clean_query(query)
+        parsed = parse_query(query.text)
+        if parsed.unsearchable:
+            return empty_results(query)
+        plan = _Plan(self.table, parsed, query)
+        self._ensure()
+        with self.session.begin_nested():
+            connection = self.session.connection()
+            if plan.uses_terms:
+                connection.execute(text("SET LOCAL enable_seqscan = off"))
+            rows = connection.execute(text(plan.sql()), plan.params).all()
+            if plan.uses_terms:
+                connection.execute(text("SET LOCAL enable_seqscan = on"))
+            sources = {}
+            page = [row for row in rows if row[0] == "hit"]
+            if page:
+                ids = [int(row[1]) for row in page]
+                found = connection.execute(
+                    text(f"SELECT id, source FROM {self.table} WHERE id = ANY(:ids)"),
+                    {"ids": ids},
+                )
+                sources = {int(i): s for i, s in found}
+        return plan.results(rows, sources)
+
+
+def _signed(value: int) -> int:
+    return value - 2**64 if value >= 2**63 else value
+
+
+def _unsigned(value: int) -> int:
+    return value + 2**64 if value < 0 else value
+
+
+class _Plan:
+    """The statement answering one query, and how to read its rows back."""
+
+    def __init__(self, table: str, parsed: ParsedQuery, query: SearchQuery) -> None:
+        self.table, self.parsed, self.query = table, parsed, query
+        self.params: dict[str, Any] = {}
+        self.depth = query.page * query.per_page
+        words = parsed.ranking_words() if query.sort == "relevance" else []
+        self.words = words[:8]
+        self.uses_terms = True
+        self.where = self._where()
+
+    def _param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def _check(self, condition: Condition) -> list[str]:
+        found = []
+        for needle, big_only in condition.checks:
+            test = f"strpos(body, {self._param(needle)}) > 0"
+            found.append(f"(NOT big OR {test})" if big_only else test)
+        return found
+
+    def _where(self) -> str:
+        query, parsed = self.query, self.parsed
+        parts: list[str] = []  # tsquery parts, ANDed
+        sql: list[str] = []  # other conditions, ANDed
+        for clause in parsed.positive:
+            condition = clause_condition(clause.units, clause.latin_groups())
+            parts.append(condition.tsquery)
+            sql.extend(self._check(condition))
+        for clause in parsed.negative:
+            condition = clause_condition(clause.units, clause.latin_groups())
+            if condition.checks:
+                match = " AND ".join(
+                    [
+                        f"terms @@ CAST({self._param(condition.tsquery)} AS tsquery)",
+                        *self._check(condition),
+                    ]
+                )
+                sql.append(f"NOT ({match})")
+            else:
+                parts.append("!" + condition.tsquery)
+        for name, value in query.filters.items():
+            known = name in COLUMNS
+            parts.append(quoted(facet_lexeme(name, str(value)) if known else NOTHING))
+        parts.extend(self._visibility())
+        if query.date_from is not None:
+            sql.append(f"day >= {self._param(day_key(query.date_from))}")
+        if query.date_to is not None:
+            sql.append(f"day <= {self._param(day_key(query.date_to))}")
+        if not parts:
+            self.uses_terms = False
+        else:
+            parts.insert(0, quoted(ALL))  # never a purely negative query
+            sql.insert(0, f"terms @@ CAST({self._param(all_of(parts))} AS tsquery)")
+        return " AND ".join(sql) if sql else "true"
+
+    def _visibility(self) -> list[str]:
+        query = self.query
+        parts = []
+        if query.statuses is not None:
+            states = [quoted(facet_lexeme("status", s)) for s in sorted(query.statuses)]
+            options = [any_of(states)] if states else []
+            if query.visible_org_statuses is not None:
+                org, own_states = query.visible_org_statuses
+                own = any_of(quoted(facet_lexeme("status", s)) for s in sorted(own_states))
+                options.append(all_of([quoted(facet_lexeme("organization", str(org))), own]))
+            parts.append(any_of(options))
+        for term in sorted(query.hidden_terms or ()):
+            parts.append("!" + quoted(facet_lexeme("terms", term)))
+        return parts
+
+    def sql(self) -> str:
+        """One statement: rows ('hit', id, score, recency), ('total', ...), facet rows."""
+        t = self.table
+        facet_columns = [(name, column) for name, (column, multi) in COLUMNS.items() if not multi]
+        multi_columns = [(name, column) for name, (column, multi) in COLUMNS.items() if multi]
+        selected = ", ".join(["id", "recency", *(c for c, _multi in COLUMNS.values())])
+        ctes = [f"hits AS MATERIALIZED (SELECT {selected} FROM {t} WHERE {self.where})"]
+        score = "0.0"
+        if self.words:
+            scored = []
+            for n, word in enumerate(self.words):
+                for tier, prefix in (("w", "w:"), ("t", "t:")):
+                    lexeme = self._param(quoted(prefix + word))
+                    ctes.append(
+                        f"{tier}{n} AS MATERIALIZED (SELECT id FROM {t} "
+                        f"WHERE terms @@ CAST({lexeme} AS tsquery))"
+                    )
+                ctes.append(
+                    f"idf{n} AS (SELECT ln(1.0 + (greatest(d.total, d.df) - d.df + 0.5) / "
+                    f"(d.df + 0.5)) AS v FROM (SELECT (SELECT count(*) FROM w{n}) AS df, "
+                    f"(SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = '{t}'::regclass)"
+                    " AS total) d)"
+                )
+                scored.append(
+                    f"(CASE WHEN h.id IN (SELECT id FROM t{n}) THEN 2 "
+                    f"WHEN h.id IN (SELECT id FROM w{n}) THEN 1 ELSE 0 END) * "
+                    f"(SELECT v FROM idf{n})"
+                )
+            score = " + ".join(scored)
+        order = (
+            "score DESC, recency DESC, id DESC"
+            if self.query.sort == "relevance"
+            else "recency DESC, id DESC"
+        )
+        parts = ["SELECT 'total' AS part, NULL AS key, count(*)::float8 AS n, NULL AS r FROM hits"]
+        if self.depth <= MAX_DEPTH:
+            offset = self.depth - self.query.per_page
+            parts.append(
+                f"SELECT 'hit', id::text, score, (row_number() OVER (ORDER BY {order}))::float8 "
+                f"FROM (SELECT h.id, h.recency, ({score})::float8 AS score FROM hits h "
+                f"ORDER BY {order} LIMIT {self.query.per_page} OFFSET {offset}) page"
+            )
+        if self.query.facets:
+            cap = self._param(FACET_CAP)
+            ctes.append(
+                f"step AS (SELECT greatest(1, ceil((SELECT count(*) FROM hits)::float8 / {cap}))"
+                "::bigint AS k)"
+            )
+            ctes.append(
+                "sample AS MATERIALIZED (SELECT * FROM hits "
+                "WHERE (SELECT k FROM step) = 1 OR id % (SELECT k FROM step) = 0)"
+            )
+            sets = ", ".join(f"({c})" for _n, c in facet_columns)
+            cases = " ".join(f"WHEN GROUPING({c}) = 0 THEN '{n}'" for n, c in facet_columns)
+            values = " ".join(f"WHEN GROUPING({c}) = 0 THEN {c}" for _n, c in facet_columns)
+            parts.append(
+                f"SELECT 'facet:' || (CASE {cases} END), (CASE {values} END), "
+                f"count(*)::float8 * (SELECT k FROM step), NULL FROM sample "
+                f"GROUP BY GROUPING SETS ({sets}) HAVING count(*) > 0 AND "
+                f"(CASE {values} END) IS NOT NULL"
+            )
+            for name, column in multi_columns:
+                parts.append(
+                    f"SELECT 'facet:{name}', v, count(*)::float8 * (SELECT k FROM step), NULL "
+                    f"FROM sample, unnest({column}) AS v GROUP BY v"
+                )
+            parts.append("SELECT 'step', NULL, (SELECT k FROM step)::float8, NULL")
+        return "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(parts)
+
+    def results(self, rows: list[Any], sources: dict[int, str]) -> SearchResults:
+        """The SearchResults the statement's rows describe."""
+        query = self.query
+        total = 0
+        facets: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
+        page: list[tuple[float, int, float]] = []
+        estimated = False
+        for part, key, n, rank in rows:
+            if part == "total":
+                total = int(n)
+            elif part == "hit":
+                page.append((float(rank), int(key), float(n)))
+            elif part == "step":
+                estimated = int(n) > 1
+            elif part.startswith("facet:") and key:
+                facets[part[6:]][key] = int(n)
+        pattern = needle_pattern(self.parsed.needles())
+        hits = []
+        for _rank, doc_id, score in sorted(page):
+            source = sources.get(doc_id)
+            if source is None:
+                continue
+            document = document_from_json(source)
+            texts = document.texts
+            body, summary = texts.get("body", ""), texts.get("summary", "")
+            other = texts.get("version_text", "")
+            shown = [body, summary, other] if pattern is not None else [summary, body]
+            hits.append(
+                Hit(
+                    id=doc_id,
+                    score=round(score, 4),
+                    title_html=mark(texts.get("title", ""), pattern, sounds=True),
+                    snippet_html=snippet(shown, pattern),
+                    document=document,
+                )
+            )
+        return SearchResults(total, query.page, query.per_page, hits, facets, estimated)
