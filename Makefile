@@ -61,11 +61,11 @@ run: install
 	KITCHEN_HOST=$(HOST) KITCHEN_PORT=$(PORT) KITCHEN_WEB_WORKERS=$(WORKERS) $(BIN)/honcho start -f Procfile
 
 ## The whole suite on SQLite with files in a folder, then again as in production: a throwaway
-## PostgreSQL, and files in a bucket of moto's S3 server; then the coverage of kitchen/ over both
-## runs (the least covered modules, and the total).
+## PostgreSQL (database and search) and files in a bucket of moto's S3 server; then the coverage
+## of kitchen/ over both runs (the least covered modules, and the total).
 test: install-dev
 	$(BIN)/python -m pytest -q --cov=kitchen --cov-report=
-	KITCHEN_TEST_DATABASE=postgresql KITCHEN_TEST_STORAGE=s3 $(BIN)/python -m pytest -q -m "not browser" --cov=kitchen --cov-append --cov-report=
+	KITCHEN_TEST_DATABASE=postgresql KITCHEN_TEST_STORAGE=s3 KITCHEN_TEST_SEARCH=postgresql $(BIN)/python -m pytest -q -m "not browser" --cov=kitchen --cov-append --cov-report=
 	@$(BIN)/coverage report --skip-covered --sort=cover | sed -n '1,12p'
 	@echo "Coverage of kitchen/ over both runs: $$($(BIN)/coverage report --format=total)%"
 

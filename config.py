@@ -75,6 +75,9 @@ class Config:
     # Untouched files (video, documents, thumbnails) redirect to a presigned URL valid this
     # many seconds; 0 streams every download through the app.
     S3_PRESIGNED_SECONDS: int = 0
+    # The search engine: "whoosh" (files in SEARCH_INDEX_DIR, one host) or "postgresql" (a table
+    # in the PostgreSQL database, for several app hosts).
+    SEARCH_BACKEND: str = "whoosh"
 
     def load(self, environ: dict[str, str] | None = None) -> Config:
         """Fill the settings from KITCHEN_* variables and make sure the secret key exists."""
@@ -91,6 +94,7 @@ class Config:
         self.BASE_URL = env.get("KITCHEN_BASE_URL", self.BASE_URL).rstrip("/")
         self.LOG_LEVEL = env.get("KITCHEN_LOG_LEVEL", self.LOG_LEVEL)
         self.STORAGE = env.get("KITCHEN_STORAGE", self.STORAGE)
+        self.SEARCH_BACKEND = env.get("KITCHEN_SEARCH_BACKEND", self.SEARCH_BACKEND)
         for name in ("BUCKET", "ENDPOINT", "REGION", "ACCESS_KEY", "SECRET_KEY", "PREFIX"):
             setattr(self, f"S3_{name}", env.get(f"KITCHEN_S3_{name}", getattr(self, f"S3_{name}")))
         for name in (
@@ -118,6 +122,14 @@ class Config:
             raise ConfigError(f"KITCHEN_STORAGE must be local or s3, not {self.STORAGE!r}")
         if self.STORAGE == "s3" and not self.S3_BUCKET:
             raise ConfigError("KITCHEN_STORAGE=s3 needs KITCHEN_S3_BUCKET.")
+        if self.SEARCH_BACKEND not in ("whoosh", "postgresql"):
+            raise ConfigError(
+                f"KITCHEN_SEARCH_BACKEND must be whoosh or postgresql, not {self.SEARCH_BACKEND!r}"
+            )
+        if self.SEARCH_BACKEND == "postgresql" and not self.SQLALCHEMY_DATABASE_URI.startswith(
+            "postgresql"
+        ):
+            raise ConfigError("KITCHEN_SEARCH_BACKEND=postgresql needs a PostgreSQL database.")
 
     def _fallback_secret(self, instance: Path) -> str:
         """Development keeps a generated key in instance/ so sessions survive restarts."""

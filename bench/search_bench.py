@@ -1,6 +1,10 @@
-"""Benchmark kitchen's search backend against a naive Whoosh + jieba baseline on the same corpus.
+"""Benchmark kitchen's search backends (and a naive Whoosh + jieba baseline) on one corpus.
 
     .venv/bin/python bench/search_bench.py --n 50000 --queries 200 [--skip-baseline]
+        [--backend whoosh,postgresql]
+
+--backend postgresql starts a throwaway PostgreSQL server (tests/support/postgres.py) and
+measures the PostgreSQL backend in it: index docs/s, table + index size on disk, queries.
 
 Generates N synthetic Chinese stories (titles ~17 characters, bodies ~1,450), writes them to a
 pickle stream, then indexes them in a child process per engine (streaming from the file, like a
@@ -22,6 +26,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -261,6 +266,37 @@ def index_ours(corpus: str, folder: str) -> None:
     WhooshBackend(Path(folder)).rebuild(read_corpus(Path(corpus)))
 
 
+def index_postgres(corpus: str, url: str) -> None:
+    """Child process: the PostgreSQL backend's rebuild."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from kitchen.search.pg_backend import PostgresBackend
+
+    session = Session(create_engine(url))
+    PostgresBackend(session).rebuild(read_corpus(Path(corpus)))
+    session.close()
+
+
+def postgres_size_mb(url: str) -> float:
+    """The PostgreSQL backend's table, its TOAST and its indexes on disk, after VACUUM ANALYZE."""
+    from sqlalchemy import create_engine, text
+
+    from kitchen.search.pg_backend import table_name
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"VACUUM ANALYZE {table_name()}"))
+        size = connection.scalar(text(f"SELECT pg_total_relation_size('{table_name()}')"))
+    engine.dispose()
+    return int(size) / 2**20
+
+
+def folder_size_mb(folder: Path) -> float:
+    """Bytes of the files under a folder, in MB."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
 def baseline_schema():
     """Whoosh with jieba's own ChineseAnalyzer on every text field, facets as plain ID fields."""
     from jieba.analyse import ChineseAnalyzer
@@ -332,7 +368,7 @@ def memory_tree_kb(root: int) -> int:
     return total
 
 
-def measure_indexing(target, corpus: Path, folder: Path, count: int) -> dict[str, float]:
+def measure_indexing(target, corpus: Path, folder: Path | str, count: int) -> dict[str, float]:
     """Run an indexing child; return docs/s and peak memory of its process tree (MB)."""
     process = multiprocessing.get_context("spawn").Process(
         target=target, args=(str(corpus), str(folder))
@@ -371,15 +407,33 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def query_ours(folder: Path, queries: list[str]) -> dict[str, tuple[float, float, float]]:
-    """p50/p95 (ms) and median total per mode, kitchen's backend (hits highlighted)."""
+    """p50/p95 (ms) and median total per mode, kitchen's Whoosh backend (hits highlighted)."""
     from kitchen.search import whoosh_backend
     from kitchen.search.whoosh_backend import WhooshBackend
 
     whoosh_backend.RESULTS_KEPT = 0  # time the engine, not the answers a searcher keeps
-    backend = WhooshBackend(folder)
+    return query_backend(WhooshBackend(folder), queries)
+
+
+def query_postgres(url: str, queries: list[str]) -> dict[str, tuple[float, float, float]]:
+    """The same on the PostgreSQL backend, with the estimate's error for capped facets."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from kitchen.search.pg_backend import PostgresBackend
+
+    session = Session(create_engine(url))
+    results = query_backend(PostgresBackend(session), queries)
+    session.close()
+    return results
+
+
+def query_backend(backend, queries: list[str]) -> dict[str, tuple[float, float, float]]:
+    """p50/p95 (ms) and median total per mode on a SearchBackend (hits highlighted)."""
     for text in queries[:WARM_UP]:  # a worker that has served a few requests
         backend.search(SearchQuery(text=text))
-    results = {}
+    results: dict[str, tuple[float, float, float]] = {}
+    estimated = 0
     for mode in MODES:
         times, totals = [], []
         for number, text in enumerate(queries):
@@ -391,9 +445,12 @@ def query_ours(folder: Path, queries: list[str]) -> dict[str, tuple[float, float
                 else {},
             )
             started = time.perf_counter()
-            totals.append(backend.search(query).total)
+            found = backend.search(query)
             times.append((time.perf_counter() - started) * 1000)
+            totals.append(found.total)
+            estimated += mode == "facets" and found.facets_estimated
         results[mode] = (*percentiles(times), statistics.median(totals))
+    results["estimated"] = (estimated, len(queries), 0.0)
     return results
 
 
@@ -437,16 +494,20 @@ def query_baseline(folder: Path, queries: list[str]) -> dict[str, tuple[float, f
 def table(count: int, rows: dict[str, dict]) -> str:
     """The results as a Markdown table."""
     lines = [
-        f"| engine ({count:,} docs) | index docs/s | index peak MB | plain p50 / p95 ms "
-        "| campaign p50 / p95 ms | facets p50 / p95 ms | median hits |",
-        "|---|---|---|---|---|---|---|",
+        f"| engine ({count:,} docs) | index docs/s | index peak MB | on disk MB "
+        "| plain p50 / p95 ms | campaign p50 / p95 ms | facets p50 / p95 ms | median hits "
+        "| facets estimated |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in rows.items():
         q = row["queries"]
+        estimated = q.get("estimated")
         lines.append(
             f"| {name} | {row['docs_per_s']:.0f} | {row['peak_mb']:.0f} "
+            f"| {row.get('disk_mb', 0):.0f} "
             + "".join(f"| {q[m][0]:.1f} / {q[m][1]:.1f} " for m in MODES)
-            + f"| {q['plain'][2]:.0f} |"
+            + f"| {q['plain'][2]:.0f} "
+            + (f"| {estimated[0]:.0f} of {estimated[1]:.0f} |" if estimated else "| - |")
         )
     return "\n".join(lines)
 
@@ -457,27 +518,43 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--backend", default="whoosh", help="whoosh, postgresql or both: a,b")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "search-benchmark.md")
     args = parser.parse_args()
     queries = query_texts(args.queries)
-    engines = {"kitchen (bigrams + rjieba, bulk segments)": index_ours}
+    backends = [b.strip() for b in args.backend.split(",") if b.strip()]
+    engines = {}
+    if "whoosh" in backends:
+        engines["kitchen Whoosh (bigrams + rjieba, bulk segments)"] = index_ours
+    if "postgresql" in backends:
+        engines["kitchen PostgreSQL (1-4-gram lexemes, GIN)"] = index_postgres
     if not args.skip_baseline:
         engines["naive (Whoosh default writer, jieba ChineseAnalyzer)"] = index_baseline
-    with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp, ExitStack() as stack:
         corpus = Path(tmp) / "corpus.pickle"
         started = time.perf_counter()
         write_corpus(corpus, args.n, args.seed)
         print(f"corpus: {args.n:,} documents in {time.perf_counter() - started:.0f} s", flush=True)
         rows = {}
         for number, (name, target) in enumerate(engines.items()):
-            folder = Path(tmp) / f"index-{number}"
-            row = measure_indexing(target, corpus, folder, args.n)
+            if target is index_postgres:
+                from tests.support.postgres import postgres_server
+
+                where = stack.enter_context(postgres_server())
+                row = measure_indexing(target, corpus, where, args.n)
+                row["disk_mb"] = postgres_size_mb(where)
+            else:
+                where = Path(tmp) / f"index-{number}"
+                row = measure_indexing(target, corpus, where, args.n)
+                row["disk_mb"] = folder_size_mb(where)
             print(
-                f"{name}: {row['docs_per_s']:.0f} docs/s, peak {row['peak_mb']:.0f} MB", flush=True
+                f"{name}: {row['docs_per_s']:.0f} docs/s, peak {row['peak_mb']:.0f} MB, "
+                f"{row['disk_mb']:.0f} MB on disk",
+                flush=True,
             )
-            runner = query_ours if target is index_ours else query_baseline
-            row["queries"] = runner(folder, queries)
+            runners = {index_ours: query_ours, index_postgres: query_postgres}
+            row["queries"] = runners.get(target, query_baseline)(where, queries)
             print(f"{name}: {row['queries']}", flush=True)
             rows[name] = row
     report = table(args.n, rows)
@@ -500,7 +577,10 @@ def write_report(args: argparse.Namespace, report: str) -> None:
         "(PSS: shared pages counted once), sampled every 50 ms.\n"
         f"- Queries: 1-3 words, top 20, after {WARM_UP} warm-up queries; kitchen's times include "
         "highlighting the 20 hits. Facets: the naive engine groups by campaign, kind, "
-        "organisation and year; kitchen counts those and status.\n\n"
+        "organisation and year; kitchen counts those and status.\n"
+        "- PostgreSQL: a throwaway server (fsync off) on the same machine; its memory is not in "
+        "the peak (a separate process tree); on disk = table + TOAST + indexes after VACUUM. "
+        "Facets estimated: queries whose facet counts were estimated (over the cap of hits).\n\n"
         f"{report}\n",
         encoding="utf-8",
     )

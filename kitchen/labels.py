@@ -189,3 +189,18 @@ def note_headline(action: str) -> str | None:
     """The headline of a notification that is not a decision (None: show the state)."""
     found = NOTE_HEADLINES.get(action)
     return str(found) if found is not None else None
+
+
+def approximate_count(count: int) -> str:
+    """An estimated count as people say it: three significant figures, in 万 above 10,000 in
+    Chinese (约 12.3 万), with thousands separators in English (about 123,000)."""
+    from flask_babel import get_locale
+    from flask_babel import gettext as _
+
+    rounded = float(f"{max(int(count), 0):.3g}")
+    locale = get_locale()
+    if (locale is None or locale.language == "zh") and rounded >= 10_000:
+        number = f"{rounded / 10_000:g} 万"
+    else:
+        number = f"{int(rounded):,}"
+    return _("about %(number)s", number=number)

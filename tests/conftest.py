@@ -20,7 +20,7 @@ from config import TestConfig
 from kitchen import create_app
 from kitchen.extensions import db
 from kitchen.models import Base, Role, User
-from kitchen.services import worker
+from kitchen.services import indexing, worker
 from tests import factories
 from tests.support import s3
 from tests.support.postgres import find_bin_dir, postgres_server
@@ -29,13 +29,16 @@ from tests.support.s3 import s3_server
 USE_POSTGRES = os.environ.get("KITCHEN_TEST_DATABASE") == "postgresql"
 # KITCHEN_TEST_STORAGE=s3: every test keeps its files in a bucket of moto's S3 server.
 USE_S3 = os.environ.get("KITCHEN_TEST_STORAGE") == "s3"
+# KITCHEN_TEST_SEARCH=postgresql (with the PostgreSQL database): the app searches in its table.
+USE_PG_SEARCH = USE_POSTGRES and os.environ.get("KITCHEN_TEST_SEARCH") == "postgresql"
 
 
 def pytest_report_header() -> str:
     """Say which database and file store this run uses."""
     database = "PostgreSQL (throwaway server)" if USE_POSTGRES else "SQLite"
     files = "S3 (moto's server)" if USE_S3 else "local folder"
-    return f"kitchen database: {database}; files: {files}"
+    search = "PostgreSQL" if USE_PG_SEARCH else "Whoosh"
+    return f"kitchen database: {database}; files: {files}; search: {search}"
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +85,8 @@ def make_config(tmp_path: Path, database_url: str) -> TestConfig:
         folder = tmp_path / sub
         folder.mkdir()
         setattr(config, name, str(folder))
+    if USE_PG_SEARCH and database_url.startswith("postgresql"):
+        config.SEARCH_BACKEND = "postgresql"
     return config
 
 
@@ -92,6 +97,8 @@ def _empty_tables() -> None:
     """Remove every row, children first, so the next test starts clean."""
     db.session.rollback()
     if db.engine.dialect.name == "postgresql":
+        if USE_PG_SEARCH:
+            indexing.service().backend.clear()
         names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:

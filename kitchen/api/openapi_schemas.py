@@ -549,6 +549,12 @@ SCHEMAS: dict[str, Schema] = {
                 description="Per filter, value -> number of matching items in the caller's scope "
                 "(centre staff also by status).",
             ),
+            "facets_estimated": {
+                "type": "boolean",
+                "description": "True when the facet counts were estimated from a sample of the "
+                "hits (a query matching more than 50,000 items on the PostgreSQL search "
+                "backend); total and results are exact either way.",
+            },
         }
     ),
 }

@@ -68,5 +68,6 @@ def search() -> ResponseReturnValue:
                 }
                 for facet in offered
             },
+            "facets_estimated": results.estimated,
         }
     )

@@ -1,7 +1,8 @@
 """Search facade: what the app hands in, what it gets back, and the backend protocol.
 
-Nothing here knows Flask, the database or Whoosh; `open_backend` returns the Whoosh backend, and a
-PostgreSQL backend can later implement the same `SearchBackend` protocol.
+Nothing here knows Flask, the database or Whoosh; `open_backend` returns the Whoosh backend, and
+`kitchen.search.pg_backend.PostgresBackend` implements the same `SearchBackend` protocol on a
+PostgreSQL table (one test suite runs against both).
 
 Visibility (access scoping) is expressed by two SearchQuery fields that combine with OR:
 

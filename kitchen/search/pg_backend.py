@@ -22,13 +22,16 @@ no length normalisation. Ties go to the newest, then the higher id, as there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+import math
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session as OrmSession
 
 from kitchen.fields import FACETS
 from kitchen.search import (
@@ -63,6 +66,9 @@ log = logging.getLogger(__name__)
 LAYOUT = 1  # bump when the lexemes or the columns change: a rebuild fills the new table
 FACET_CAP = 50_000  # hits counted exactly; beyond, facets are estimated from a sample
 WRITE_BATCH = 500
+IDF_SECONDS = 300.0  # how long a word's document count is reused for ranking
+MAX_RANKED_WORDS = 8
+LOCK_TIMEOUT = "30s"  # the longest an index write waits for another transaction's row
 META_TABLE = "search_layouts"
 # Facet columns: name -> (column, multi-valued)
 COLUMNS = {f.name: (f"f_{f.name}", f.multi) for f in FACETS}
@@ -79,6 +85,8 @@ class Session(Protocol):
 
     def begin_nested(self) -> Any: ...
 
+    def get_bind(self) -> Any: ...
+
 
 def table_name(prefix: str = "search_documents") -> str:
     """The table of the current layout."""
@@ -93,6 +101,8 @@ class PostgresBackend:
         self.prefix = prefix
         self.table = table_name(prefix)
         self._ready = False
+        self._documents: tuple[int, float] | None = None  # (how many, when counted)
+        self._frequencies: dict[str, tuple[int, float]] = {}  # word -> (documents, when)
 
     # Schema ---------------------------------------------------------------------------------
 
@@ -118,12 +128,19 @@ class PostgresBackend:
             " removed_at timestamptz NOT NULL)",
             f"INSERT INTO {META_TABLE} (name) VALUES ('{t}') ON CONFLICT DO NOTHING",
         ]
-        with self.session.begin_nested():
-            connection = self.session.connection()
-            # Two hosts starting at once must not both create: one waits for the other.
-            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": t})
-            for statement in statements:
-                connection.execute(text(statement))
+        # On a connection of its own, committed at once: DDL (even IF NOT EXISTS) locks the
+        # table, and a caller's transaction must never keep that lock while it does other work.
+        with self.session.get_bind().connect() as connection:
+            exists = connection.scalar(
+                text("SELECT to_regclass(:t) IS NOT NULL AND to_regclass(:m) IS NOT NULL"),
+                {"t": f"{t}_removed", "m": META_TABLE},
+            )
+            if not exists:
+                # Two hosts starting at once must not both create: one waits for the other.
+                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": t})
+                for statement in statements:
+                    connection.execute(text(statement))
+            connection.commit()
         self._ready = True
 
     def _execute(self, sql: str, params: dict[str, Any] | None = None) -> Any:
@@ -139,8 +156,13 @@ class PostgresBackend:
             return 0
         self._ensure()
         with self.session.begin_nested():  # a failure leaves the caller's transaction usable
+            connection = self.session.connection()
+            # A stuck transaction holding one of these rows fails the write after LOCK_TIMEOUT
+            # (the job is retried) instead of stalling the worker.
+            connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
             for start in range(0, len(batch), WRITE_BATCH):
                 self._write(batch[start : start + WRITE_BATCH])
+            connection.execute(text("SET LOCAL lock_timeout = 0"))
         return len(batch)
 
     def _write(self, docs: list[SearchDocument], since: datetime | None = None) -> None:
@@ -216,8 +238,16 @@ class PostgresBackend:
 
         Searches keep reading the table meanwhile. Index writes made during the rebuild (the
         worker's) are newer than the rebuild's copy of the same item and win: the rebuild only
-        replaces rows written before it began.
+        replaces rows written before it began. The rebuild commits as it goes, in a session of
+        its own: the caller's unit of work is left alone.
         """
+        own = OrmSession(bind=self.session.get_bind())
+        try:
+            return PostgresBackend(own, self.prefix)._rebuild(docs, progress)
+        finally:
+            own.close()
+
+    def _rebuild(self, docs: Iterable[SearchDocument], progress: ProgressCallback | None) -> int:
         self._ensure()
         since = self._execute("SELECT clock_timestamp()").scalar_one()
         self.session.commit()
@@ -232,7 +262,7 @@ class PostgresBackend:
         self._execute(
             f"DELETE FROM {self.table}_removed WHERE removed_at < :since", {"since": since}
         )
-        self._execute(f"UPDATE {META_TABLE} SET complete = true WHERE name = :t", {"t": self.table})
+        self._mark_complete()
         self._drop_old_layouts()
         self.session.commit()
         return count
@@ -270,8 +300,15 @@ class PostgresBackend:
         """Remove every document (the layout stays complete: an empty index is a built one)."""
         self._execute(f"DELETE FROM {self.table}")
         self._execute(f"DELETE FROM {self.table}_removed")
-        self._execute(f"UPDATE {META_TABLE} SET complete = true WHERE name = :t", {"t": self.table})
+        self._mark_complete()
         self.session.commit()
+
+    def _mark_complete(self) -> None:
+        self._execute(
+            f"INSERT INTO {META_TABLE} (name, complete) VALUES (:t, true) "
+            "ON CONFLICT (name) DO UPDATE SET complete = true",
+            {"t": self.table},
+        )
 
     def needs_rebuild(self) -> bool:
         """Tell whether this layout's table has not been filled by a rebuild yet."""
@@ -296,14 +333,44 @@ class PostgresBackend:
         rows = self._execute(f"SELECT id, fingerprint FROM {self.table}")
         return {int(i): [_unsigned(int(f))] for i, f in rows}
 
+    def _idf(self, words: list[str]) -> dict[str, float]:
+        """BM25's inverse document frequency of each word that some document has (a word's
+        count is kept IDF_SECONDS: it changes slowly, and counting costs a scan of it)."""
+        now = time.monotonic()
+        if self._documents is None or now - self._documents[1] > IDF_SECONDS:
+            estimate = self._execute(
+                "SELECT reltuples FROM pg_class WHERE oid = CAST(:t AS regclass)",
+                {"t": self.table},
+            ).scalar()
+            if estimate is None or estimate < 1000:  # never analysed, or small: count
+                estimate = self.count()
+            self._documents = (int(estimate), now)
+        total = self._documents[0]
+        found: dict[str, float] = {}
+        for word in words:
+            kept = self._frequencies.get(word)
+            if kept is None or now - kept[1] > IDF_SECONDS:
+                count = self._execute(
+                    f"SELECT count(*) FROM {self.table} WHERE terms @@ CAST(:q AS tsquery)",
+                    {"q": quoted("w:" + word)},
+                ).scalar_one()
+                if len(self._frequencies) > 10_000:
+                    self._frequencies.clear()
+                kept = self._frequencies[word] = (int(count), now)
+            df = kept[0]
+            if df:
+                found[word] = math.log(1.0 + (max(total, df) - df + 0.5) / (df + 0.5))
+        return found
+
     def search(self, query: SearchQuery) -> SearchResults:
         """Answer a query; bad input gives zero results, never an error."""
         query = clean_query(query)
         parsed = parse_query(query.text)
         if parsed.unsearchable:
             return empty_results(query)
-        plan = _Plan(self.table, parsed, query)
         self._ensure()
+        words = parsed.ranking_words()[:MAX_RANKED_WORDS] if query.sort == "relevance" else []
+        plan = _Plan(self.table, parsed, query, self._idf(words))
         with self.session.begin_nested():
             connection = self.session.connection()
             if plan.uses_terms:
@@ -334,13 +401,14 @@ def _unsigned(value: int) -> int:
 class _Plan:
     """The statement answering one query, and how to read its rows back."""
 
-    def __init__(self, table: str, parsed: ParsedQuery, query: SearchQuery) -> None:
-        self.table, self.parsed, self.query = table, parsed, query
+    def __init__(
+        self, table: str, parsed: ParsedQuery, query: SearchQuery, idf: dict[str, float]
+    ) -> None:
+        self.table, self.parsed, self.query, self.idf = table, parsed, query, idf
         self.params: dict[str, Any] = {}
         self.depth = query.page * query.per_page
-        words = parsed.ranking_words() if query.sort == "relevance" else []
-        self.words = words[:8]
         self.uses_terms = True
+        self.main = ""  # the tsquery every hit matches (none when browsing)
         self.where = self._where()
 
     def _param(self, value: Any) -> str:
@@ -375,10 +443,13 @@ class _Plan:
                 sql.append(f"NOT ({match})")
             else:
                 parts.append("!" + condition.tsquery)
-        for name, value in query.filters.items():
-            known = name in COLUMNS
-            parts.append(quoted(facet_lexeme(name, str(value)) if known else NOTHING))
-        parts.extend(self._visibility())
+        if parts:  # the filters narrow the GIN scan of the words
+            for name, value in query.filters.items():
+                known = name in COLUMNS
+                parts.append(quoted(facet_lexeme(name, str(value)) if known else NOTHING))
+            parts.extend(self._visibility())
+        else:  # browsing: the filters read the columns (a GIN scan would visit every row)
+            sql.extend(self._column_filters())
         if query.date_from is not None:
             sql.append(f"day >= {self._param(day_key(query.date_from))}")
         if query.date_to is not None:
@@ -387,8 +458,34 @@ class _Plan:
             self.uses_terms = False
         else:
             parts.insert(0, quoted(ALL))  # never a purely negative query
-            sql.insert(0, f"terms @@ CAST({self._param(all_of(parts))} AS tsquery)")
+            self.main = all_of(parts)
+            sql.insert(0, f"terms @@ CAST({self._param(self.main)} AS tsquery)")
         return " AND ".join(sql) if sql else "true"
+
+    def _column_filters(self) -> list[str]:
+        """The facet filters and the access scope as conditions on the facet columns."""
+        query = self.query
+        found = []
+        for name, value in query.filters.items():
+            if name not in COLUMNS:
+                found.append("false")
+                continue
+            column, multi = COLUMNS[name]
+            wanted = self._param(str(value))
+            found.append(f"{wanted} = ANY({column})" if multi else f"{column} = {wanted}")
+        status, org, terms = (COLUMNS[n][0] for n in ("status", "organization", "terms"))
+        if query.statuses is not None:
+            scope = f"{status} = ANY({self._param(sorted(query.statuses))})"
+            if query.visible_org_statuses is not None:
+                own, own_states = query.visible_org_statuses
+                scope += (
+                    f" OR ({org} = {self._param(str(own))} AND "
+                    f"{status} = ANY({self._param(sorted(own_states))}))"
+                )
+            found.append(f"({scope})")
+        if query.hidden_terms:
+            found.append(f"NOT ({terms} = ANY({self._param(sorted(query.hidden_terms))}))")
+        return found
 
     def _visibility(self) -> list[str]:
         query = self.query
@@ -413,25 +510,20 @@ class _Plan:
         selected = ", ".join(["id", "recency", *(c for c, _multi in COLUMNS.values())])
         ctes = [f"hits AS MATERIALIZED (SELECT {selected} FROM {t} WHERE {self.where})"]
         score = "0.0"
-        if self.words:
+        if self.idf and self.main:
             scored = []
-            for n, word in enumerate(self.words):
+            for n, (word, idf) in enumerate(self.idf.items()):
                 for tier, prefix in (("w", "w:"), ("t", "t:")):
-                    lexeme = self._param(quoted(prefix + word))
+                    # Only the hits with the word: the GIN scan intersects both (cheap), where
+                    # the word alone would visit every item that has it.
+                    both = self._param(all_of([self.main, quoted(prefix + word)]))
                     ctes.append(
                         f"{tier}{n} AS MATERIALIZED (SELECT id FROM {t} "
-                        f"WHERE terms @@ CAST({lexeme} AS tsquery))"
+                        f"WHERE terms @@ CAST({both} AS tsquery))"
                     )
-                ctes.append(
-                    f"idf{n} AS (SELECT ln(1.0 + (greatest(d.total, d.df) - d.df + 0.5) / "
-                    f"(d.df + 0.5)) AS v FROM (SELECT (SELECT count(*) FROM w{n}) AS df, "
-                    f"(SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = '{t}'::regclass)"
-                    " AS total) d)"
-                )
                 scored.append(
                     f"(CASE WHEN h.id IN (SELECT id FROM t{n}) THEN 2 "
-                    f"WHEN h.id IN (SELECT id FROM w{n}) THEN 1 ELSE 0 END) * "
-                    f"(SELECT v FROM idf{n})"
+                    f"WHEN h.id IN (SELECT id FROM w{n}) THEN 1 ELSE 0 END) * {float(idf)!r}"
                 )
             score = " + ".join(scored)
         order = (
@@ -474,7 +566,7 @@ class _Plan:
             parts.append("SELECT 'step', NULL, (SELECT k FROM step)::float8, NULL")
         return "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(parts)
 
-    def results(self, rows: list[Any], sources: dict[int, str]) -> SearchResults:
+    def results(self, rows: Sequence[Any], sources: dict[int, str]) -> SearchResults:
         """The SearchResults the statement's rows describe."""
         query = self.query
         total = 0

@@ -20,13 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import selectinload
 
 from kitchen.extensions import db
 from kitchen.fields import ITEM_FIELDS, FieldType, ItemField, searched
 from kitchen.models import Item, Job, JobKind
-from kitchen.search import SearchDocument, SearchService, fingerprint, open_backend
+from kitchen.search import (
+    SearchBackend,
+    SearchDocument,
+    SearchService,
+    fingerprint,
+    open_backend,
+)
 from kitchen.search.whoosh_adapter import check_whoosh
 from kitchen.services import jobs
 
@@ -39,12 +45,26 @@ def init_app(app: Flask) -> None:
     check_whoosh()
 
 
+def in_database() -> bool:
+    """Whether the index is a table of the database (the PostgreSQL backend), not a folder."""
+    return bool(current_app.config.get("SEARCH_BACKEND") == "postgresql")
+
+
 def service() -> SearchService:
-    """The search service of this app (one backend per app and index folder)."""
-    key = ("kitchen.search", current_app.config["SEARCH_INDEX_DIR"])
+    """The search service of this app (one backend per app and index folder or table)."""
+    if in_database():
+        key: tuple[str, str] = ("kitchen.search.postgresql", "")
+    else:
+        key = ("kitchen.search", current_app.config["SEARCH_INDEX_DIR"])
     cache = current_app.extensions.setdefault("kitchen_search", {})
     if key not in cache:
-        cache[key] = SearchService(open_backend(current_app.config["SEARCH_INDEX_DIR"]))
+        if in_database():
+            from kitchen.search.pg_backend import PostgresBackend
+
+            backend: SearchBackend = PostgresBackend(db.session)
+        else:
+            backend = open_backend(current_app.config["SEARCH_INDEX_DIR"])
+        cache[key] = SearchService(backend)
     found: SearchService = cache[key]
     return found
 
@@ -95,10 +115,13 @@ def to_document(item: Item, spec: tuple[ItemField, ...] = ITEM_FIELDS) -> Search
 
 @contextmanager
 def writing(timeout: float | None = None) -> Iterator[bool]:
-    """Hold the right to write this index (one drainer at a time, across processes).
+    """Hold the right to write this index (one drainer at a time, across processes: a lock
+    file in the Whoosh folder, or a PostgreSQL advisory lock across hosts for the PostgreSQL
+    backend).
 
     Yields False when `timeout` passes first (0: do not wait). Reading the items and writing the
-    index both happen under it, so the last writer is always the one that read last. A thread
+    index both happen under it, so the last writer is always the one that read last (on
+    PostgreSQL a later writer also waits for the earlier one's rows until it commits). A thread
     that holds it already (an import draining the queue) enters again at once.
     """
     if getattr(_held, "depth", 0):
@@ -107,6 +130,10 @@ def writing(timeout: float | None = None) -> Iterator[bool]:
             yield True
         finally:
             _held.depth -= 1
+        return
+    if in_database():
+        with _database_lock(timeout) as allowed:
+            yield allowed
         return
     folder = Path(current_app.config["SEARCH_INDEX_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
@@ -130,6 +157,31 @@ def writing(timeout: float | None = None) -> Iterator[bool]:
 
 
 _held = threading.local()
+WRITING_LOCK_KEY = 0x6B697463  # "kitc": the advisory lock of index writing, on every host
+
+
+@contextmanager
+def _database_lock(timeout: float | None) -> Iterator[bool]:
+    """`writing()` across hosts: a PostgreSQL session advisory lock on a connection of its own
+    (a process that dies drops its connection, and the lock with it)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with db.engine.connect() as connection:
+        while not connection.scalar(
+            text("SELECT pg_try_advisory_lock(:k)"), {"k": WRITING_LOCK_KEY}
+        ):
+            connection.rollback()
+            if deadline is not None and time.monotonic() >= deadline:
+                yield False
+                return
+            time.sleep(0.05)
+        connection.commit()
+        _held.depth = 1
+        try:
+            yield True
+        finally:
+            _held.depth = 0
+            connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": WRITING_LOCK_KEY})
+            connection.commit()
 
 
 def _load(item_ids: list[int]) -> dict[int, Item]:

@@ -69,6 +69,7 @@ class LibraryResults:
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     raw: SearchResults | None = None
     offered: tuple[Facet, ...] = ()  # the facets this user filters by, in the page's order
+    estimated: bool = False  # facet counts estimated from a sample of many hits (approximate)
 
     @property
     def pages(self) -> int:
@@ -175,6 +176,7 @@ def search(
         facets=_labelled(raw.facets, labels, offered),
         raw=raw,
         offered=offered,
+        estimated=raw.facets_estimated,
     )
 
 

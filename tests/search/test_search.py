@@ -395,3 +395,28 @@ def test_documents_without_dates_or_campaigns_are_indexed(backend):
     results = backend.search(SearchQuery(text="科学家"))
     assert results.facets["year"] == {"2023": 1}
     assert results.facets["campaign"] == {}
+
+
+def test_facets_over_the_cap_are_estimated_and_flagged(request, tmp_path, corpus, monkeypatch):
+    from kitchen.search import pg_backend
+
+    from .conftest import BackendMaker
+
+    maker = BackendMaker("postgresql", tmp_path, request)
+    try:
+        backend = maker()
+        backend.index(corpus)
+        exact = backend.search(SearchQuery(text="党"))
+        assert not exact.facets_estimated
+        assert exact.facets == facet_counts([d for d in corpus if contains(d, "党")])
+        monkeypatch.setattr(pg_backend, "FACET_CAP", 100)
+        estimated = backend.search(SearchQuery(text="党"))
+        assert estimated.facets_estimated
+        assert estimated.total == exact.total  # the total and the hits stay exact
+        assert [h.id for h in estimated.hits] == [h.id for h in exact.hits]
+        for name in ("kind", "organization", "status"):
+            counted = sum(estimated.facets[name].values())
+            assert abs(counted - exact.total) <= 0.25 * exact.total, name
+        assert set(estimated.facets["kind"]) <= set(exact.facets["kind"])
+    finally:
+        maker.close()

@@ -25,7 +25,13 @@ from kitchen.services import indexing, library, submission, worker, workflow
 from kitchen.services.workflow import Move
 from tests import factories
 
-SETTINGS = ("SQLALCHEMY_DATABASE_URI", "UPLOADS_DIR", "SEARCH_INDEX_DIR", "INSTANCE_DIR")
+SETTINGS = (
+    "SQLALCHEMY_DATABASE_URI",
+    "UPLOADS_DIR",
+    "SEARCH_INDEX_DIR",
+    "INSTANCE_DIR",
+    "SEARCH_BACKEND",
+)
 
 
 def _settings(app: Flask) -> dict[str, Any]:
