@@ -21,8 +21,11 @@ no length normalisation. Ties go to the newest, then the higher id, as there.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
+import multiprocessing
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -66,6 +69,7 @@ log = logging.getLogger(__name__)
 LAYOUT = 1  # bump when the lexemes or the columns change: a rebuild fills the new table
 FACET_CAP = 50_000  # hits counted exactly; beyond, facets are estimated from a sample
 WRITE_BATCH = 500
+PARALLEL_MIN_DOCS = 2_000  # a rebuild of more documents analyses them on every core
 IDF_SECONDS = 300.0  # how long a word's document count is reused for ranking
 MAX_RANKED_WORDS = 8
 LOCK_TIMEOUT = "30s"  # the longest an index write waits for another transaction's row
@@ -96,9 +100,12 @@ def table_name(prefix: str = "search_documents") -> str:
 class PostgresBackend:
     """SearchBackend on a PostgreSQL table; writes join the session's transaction."""
 
-    def __init__(self, session: Session, prefix: str = "search_documents") -> None:
+    def __init__(
+        self, session: Session, prefix: str = "search_documents", procs: int | None = None
+    ) -> None:
         self.session = session
         self.prefix = prefix
+        self.procs = procs if procs is not None else min(os.cpu_count() or 1, 4)
         self.table = table_name(prefix)
         self._ready = False
         self._documents: tuple[int, float] | None = None  # (how many, when counted)
@@ -161,12 +168,13 @@ class PostgresBackend:
             # (the job is retried) instead of stalling the worker.
             connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
             for start in range(0, len(batch), WRITE_BATCH):
-                self._write(batch[start : start + WRITE_BATCH])
+                self._write([document_row(d) for d in batch[start : start + WRITE_BATCH]])
             connection.execute(text("SET LOCAL lock_timeout = 0"))
         return len(batch)
 
-    def _write(self, docs: list[SearchDocument], since: datetime | None = None) -> None:
-        """Upsert rows; with `since`, leave rows written after it alone (a rebuild's rule)."""
+    def _write(self, rows: list[dict[str, Any]], since: datetime | None = None) -> None:
+        """Upsert rows (`document_row`); with `since`, leave rows written after it alone (a
+        rebuild's rule)."""
         t = self.table
         names = [column for column, _multi in COLUMNS.values()]
         guard, removed = "", ""
@@ -177,7 +185,7 @@ class PostgresBackend:
                 " AND r.removed_at >= :since)"
             )
         else:
-            ids = [doc.id for doc in docs]
+            ids = [row["id"] for row in rows]
             self.session.connection().execute(
                 text(f"DELETE FROM {t}_removed WHERE id = ANY(:ids)"), {"ids": ids}
             )
@@ -194,27 +202,9 @@ class PostgresBackend:
             + ", source = excluded.source, indexed_at = excluded.indexed_at"
             + guard
         )
-        rows = [self._row(doc) | ({"since": since} if since else {}) for doc in docs]
+        if since is not None:
+            rows = [row | {"since": since} for row in rows]
         self.session.connection().execute(text(sql), rows)
-
-    def _row(self, doc: SearchDocument) -> dict[str, Any]:
-        analysed = analyse(doc)
-        source = document_json(doc)
-        row: dict[str, Any] = {
-            "id": doc.id,
-            "fingerprint": _signed(fingerprint(source)),
-            "terms": analysed.lexemes,
-            "body": analysed.text.replace("\x00", ""),
-            "big": analysed.big,
-            "day": day_key(doc.day),
-            "recency": recency_key(doc),
-            "source": source,
-        }
-        for facet in FACETS:
-            value = getattr(doc, facet.source)
-            column = COLUMNS[facet.name][0]
-            row[column] = [str(v) for v in dict.fromkeys(value)] if facet.multi else str(value)
-        return row
 
     def remove(self, ids: Iterable[int]) -> None:
         """Remove documents by id; unknown ids are ignored; no commit."""
@@ -243,7 +233,7 @@ class PostgresBackend:
         """
         own = OrmSession(bind=self.session.get_bind())
         try:
-            return PostgresBackend(own, self.prefix)._rebuild(docs, progress)
+            return PostgresBackend(own, self.prefix, self.procs)._rebuild(docs, progress)
         finally:
             own.close()
 
@@ -252,9 +242,9 @@ class PostgresBackend:
         since = self._execute("SELECT clock_timestamp()").scalar_one()
         self.session.commit()
         count = 0
-        batch: list[SearchDocument] = []
-        for doc in docs:
-            batch.append(doc)
+        batch: list[dict[str, Any]] = []
+        for row in analysed_rows(docs, self.procs):
+            batch.append(row)
             if len(batch) >= WRITE_BATCH:
                 count += self._flush(batch, since, progress, count)
         count += self._flush(batch, since, progress, count)
@@ -269,14 +259,14 @@ class PostgresBackend:
 
     def _flush(
         self,
-        batch: list[SearchDocument],
+        batch: list[dict[str, Any]],
         since: datetime,
         progress: ProgressCallback | None,
         done: int,
     ) -> int:
         if not batch:
             return 0
-        unique = list({doc.id: doc for doc in batch}.values())
+        unique = list({row["id"]: row for row in batch}.values())
         self._write(unique, since)
         self.session.commit()
         count = len(batch)
@@ -370,14 +360,16 @@ class PostgresBackend:
             return empty_results(query)
         self._ensure()
         words = parsed.ranking_words()[:MAX_RANKED_WORDS] if query.sort == "relevance" else []
-        plan = _Plan(self.table, parsed, query, self._idf(words))
         with self.session.begin_nested():
             connection = self.session.connection()
-            if plan.uses_terms:
-                connection.execute(text("SET LOCAL enable_seqscan = off"))
-            rows = connection.execute(text(plan.sql()), plan.params).all()
-            if plan.uses_terms:
+            # Words are found through the GIN index: above ~80% matching rows the planner
+            # would rather unpack every row's vector, which costs seconds, not milliseconds.
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = _Plan(self.table, parsed, query, self._idf(words))
+            if not plan.uses_terms:  # browsing: the columns, read in order
                 connection.execute(text("SET LOCAL enable_seqscan = on"))
+            rows = connection.execute(text(plan.sql()), plan.params).all()
+            connection.execute(text("SET LOCAL enable_seqscan = on"))
             sources = {}
             page = [row for row in rows if row[0] == "hit"]
             if page:
@@ -388,6 +380,51 @@ class PostgresBackend:
                 )
                 sources = {int(i): s for i, s in found}
         return plan.results(rows, sources)
+
+
+def document_row(doc: SearchDocument) -> dict[str, Any]:
+    """A document as the table's row: analysed (kitchen.search.pg_terms), its facet columns, its
+    sort keys and its JSON source."""
+    analysed = analyse(doc)
+    source = document_json(doc)
+    row: dict[str, Any] = {
+        "id": doc.id,
+        "fingerprint": _signed(fingerprint(source)),
+        "terms": analysed.lexemes,
+        "body": analysed.text.replace("\x00", ""),
+        "big": analysed.big,
+        "day": day_key(doc.day),
+        "recency": recency_key(doc),
+        "source": source,
+    }
+    for facet in FACETS:
+        value = getattr(doc, facet.source)
+        column = COLUMNS[facet.name][0]
+        row[column] = [str(v) for v in dict.fromkeys(value)] if facet.multi else str(value)
+    return row
+
+
+def analysed_rows(docs: Iterable[SearchDocument], procs: int) -> Iterator[dict[str, Any]]:
+    """The rows of a stream of documents, in order: analysed by `procs` processes once the
+    stream proves long (PARALLEL_MIN_DOCS), in this one before (a pool costs a second)."""
+    stream = iter(docs)
+    head = list(itertools.islice(stream, PARALLEL_MIN_DOCS))
+    if procs <= 1 or len(head) < PARALLEL_MIN_DOCS:
+        yield from (document_row(doc) for doc in itertools.chain(head, stream))
+        return
+    # The stream is read here, in the caller's thread (a database cursor belongs to it): one
+    # chunk is analysed by the pool while the rows of the one before are written.
+    with multiprocessing.get_context("spawn").Pool(procs) as pool:
+        pending = None
+        chunk = head
+        while chunk:
+            job = pool.map_async(document_row, chunk, chunksize=16)
+            if pending is not None:
+                yield from pending.get()
+            pending = job
+            chunk = list(itertools.islice(stream, PARALLEL_MIN_DOCS))
+        if pending is not None:
+            yield from pending.get()
 
 
 def _signed(value: int) -> int:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from kitchen.fields import FACETS
 from kitchen.search import PINYIN_TEXTS, SearchDocument
 from kitchen.search.analysis import (
+    CJK_ONLY_RE,
     CJK_RE,
     FIELD_SEPARATOR,
     LATIN_RE,
@@ -104,14 +105,18 @@ def analyse(doc: SearchDocument) -> Analysed:
 def substrings(text: str) -> set[str]:
     """Every substring of 1..GRAM_MAX characters of a word run that holds a CJK character."""
     found: set[str] = set()
+    mixed: set[str] = set()
     for match in WORD_RUN_RE.finditer(text):
         run = match.group()
         if not has_cjk(run):
             continue
+        into = found if CJK_ONLY_RE.fullmatch(run) else mixed  # a mixed run needs the filter
         size = len(run)
         for length in range(1, GRAM_MAX + 1):
-            found.update(run[i : i + length] for i in range(size - length + 1))
-    return {s for s in found if CJK_RE.search(s)}
+            into.update(run[i : i + length] for i in range(size - length + 1))
+    if mixed:
+        found.update(s for s in mixed - found if CJK_RE.search(s))
+    return found
 
 
 def sound_lexemes(doc: SearchDocument, fields_: list[tuple[str, str]]) -> set[str]:

@@ -420,3 +420,25 @@ def test_facets_over_the_cap_are_estimated_and_flagged(request, tmp_path, corpus
         assert set(estimated.facets["kind"]) <= set(exact.facets["kind"])
     finally:
         maker.close()
+
+
+def test_a_parallel_postgresql_rebuild_matches_an_in_process_one(request, tmp_path, monkeypatch):
+    from kitchen.search import pg_backend
+
+    from .conftest import BackendMaker
+
+    monkeypatch.setattr(pg_backend, "PARALLEL_MIN_DOCS", 100)
+    docs = make_corpus(300, seed=5)
+    maker = BackendMaker("postgresql", tmp_path, request)
+    try:
+        parallel, serial = maker("parallel"), maker("serial")
+        parallel.procs, serial.procs = 2, 1
+        assert parallel.rebuild(iter(docs)) == 300
+        serial.rebuild(docs)
+        assert parallel.fingerprints() == serial.fingerprints()
+        for text in ["科学家", "工作", "院士 青年"]:
+            a, b = parallel.search(SearchQuery(text=text)), serial.search(SearchQuery(text=text))
+            assert (a.total, a.facets) == (b.total, b.facets)
+            assert [h.id for h in a.hits] == [h.id for h in b.hits]
+    finally:
+        maker.close()
