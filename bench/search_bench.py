@@ -423,9 +423,41 @@ def query_postgres(url: str, queries: list[str]) -> dict[str, tuple[float, float
     from kitchen.search.pg_backend import PostgresBackend
 
     session = Session(create_engine(url))
-    results = query_backend(PostgresBackend(session), queries)
+    backend = PostgresBackend(session)
+    results = query_backend(backend, queries)
+    results["error"] = estimate_error(backend, queries)
     session.close()
     return results
+
+
+def estimate_error(backend, queries: list[str]) -> tuple[float, float, float]:
+    """How far the estimated facet counts are from the exact ones, over the queries whose facets
+    were estimated: the median and the largest relative error of the counts of values holding at
+    least 1% of the hits, and the largest count (as a share of the hits) the estimate missed."""
+    from kitchen.search import pg_backend
+
+    errors: list[float] = []
+    missed = 0.0
+    for text in queries:
+        query = SearchQuery(text=text, facets=True)
+        estimated = backend.search(query)
+        if not estimated.facets_estimated:
+            continue
+        cap, pg_backend.FACET_CAP = pg_backend.FACET_CAP, 10**12
+        try:
+            exact = backend.search(query)
+        finally:
+            pg_backend.FACET_CAP = cap
+        for name, counts in exact.facets.items():
+            for value, n in counts.items():
+                guess = estimated.facets[name].get(value, 0)
+                if n >= exact.total / 100:
+                    errors.append(abs(guess - n) / n)
+                if not guess:
+                    missed = max(missed, n / exact.total)
+    if not errors:
+        return (0.0, 0.0, 0.0)
+    return (statistics.median(errors), max(errors), missed)
 
 
 def query_backend(backend, queries: list[str]) -> dict[str, tuple[float, float, float]]:
@@ -450,6 +482,8 @@ def query_backend(backend, queries: list[str]) -> dict[str, tuple[float, float, 
             totals.append(found.total)
             estimated += mode == "facets" and found.facets_estimated
         results[mode] = (*percentiles(times), statistics.median(totals))
+        if mode == "plain":
+            results["hits"] = (*percentiles(totals), 0.0)
     results["estimated"] = (estimated, len(queries), 0.0)
     return results
 
@@ -495,9 +529,9 @@ def table(count: int, rows: dict[str, dict]) -> str:
     """The results as a Markdown table."""
     lines = [
         f"| engine ({count:,} docs) | index docs/s | index peak MB | on disk MB "
-        "| plain p50 / p95 ms | campaign p50 / p95 ms | facets p50 / p95 ms | median hits "
-        "| facets estimated |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| plain p50 / p95 ms | campaign p50 / p95 ms | facets p50 / p95 ms | hits p50 / p95 "
+        "| facets estimated | estimate error median / max (missed) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in rows.items():
         q = row["queries"]
@@ -506,8 +540,14 @@ def table(count: int, rows: dict[str, dict]) -> str:
             f"| {name} | {row['docs_per_s']:.0f} | {row['peak_mb']:.0f} "
             f"| {row.get('disk_mb', 0):.0f} "
             + "".join(f"| {q[m][0]:.1f} / {q[m][1]:.1f} " for m in MODES)
-            + f"| {q['plain'][2]:.0f} "
-            + (f"| {estimated[0]:.0f} of {estimated[1]:.0f} |" if estimated else "| - |")
+            + f"| {q['plain'][2]:.0f}"
+            + (f" / {q['hits'][1]:.0f} " if "hits" in q else " ")
+            + (f"| {estimated[0]:.0f} of {estimated[1]:.0f} " if estimated else "| - ")
+            + (
+                f"| {error[0]:.1%} / {error[1]:.1%} ({error[2]:.2%}) |"
+                if (error := q.get("error")) and estimated and estimated[0]
+                else "| - |"
+            )
         )
     return "\n".join(lines)
 

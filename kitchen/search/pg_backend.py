@@ -12,11 +12,11 @@ a rebuild has filled it, so hosts running the old code keep their own table mean
 
 A search is one statement: the matching rows (GIN, `enable_seqscan` off: the planner otherwise
 unpacks every vector for a common word), the facet counts over them in one GROUPING SETS pass
-(exact up to FACET_CAP hits, beyond that counted over an even sample of ids and scaled, marked
-estimated), and the page. Ranking approximates the Whoosh backend's BM25 over rjieba words with
-presence only: each query word adds its idf once where it is a word of the document and twice
-where it is a word of a title-weighted field (title, keywords, people); no term frequencies,
-no length normalisation. Ties go to the newest, then the higher id, as there.
+(exact up to FACET_CAP hits, beyond that counted over a sample chosen by a hash of the id and
+scaled, marked estimated), and the page. Ranking approximates the Whoosh backend's BM25 over
+rjieba words with presence only: each query word adds its idf once where it is a word of the
+document and twice where it is a word of a title-weighted field (title, keywords, people); no
+term frequencies, no length normalisation. Ties go to the newest, then the higher id, as there.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from kitchen.search import (
 from kitchen.search.highlight import mark, needle_pattern, snippet
 from kitchen.search.pg_terms import (
     ALL,
+    BIG,
     NOTHING,
     Condition,
     all_of,
@@ -66,10 +67,12 @@ from kitchen.search.searching import MAX_DEPTH, clean_query, empty_results
 
 log = logging.getLogger(__name__)
 
-LAYOUT = 1  # bump when the lexemes or the columns change: a rebuild fills the new table
+LAYOUT = 2  # bump when the lexemes or the columns change: a rebuild fills the new table
 FACET_CAP = 50_000  # hits counted exactly; beyond, facets are estimated from a sample
 WRITE_BATCH = 500
+TUPLE_TARGET = 4000  # bytes of a row kept in the table before its largest columns go to TOAST
 PARALLEL_MIN_DOCS = 2_000  # a rebuild of more documents analyses them on every core
+PARALLEL_CHUNK = 500  # documents analysed per round by the pool (their rows are ~0.25 MB each)
 IDF_SECONDS = 300.0  # how long a word's document count is reused for ranking
 MAX_RANKED_WORDS = 8
 LOCK_TIMEOUT = "30s"  # the longest an index write waits for another transaction's row
@@ -129,7 +132,11 @@ class PostgresBackend:
             " terms tsvector NOT NULL, body text NOT NULL, big boolean NOT NULL,"
             " day integer NOT NULL, recency bigint NOT NULL,"
             f" {facet_columns}, source text NOT NULL,"
-            " indexed_at timestamptz NOT NULL DEFAULT clock_timestamp())",
+            " indexed_at timestamptz NOT NULL DEFAULT clock_timestamp())"
+            # The text a long word is checked in stays in the row, compressed (MAIN), while
+            # the vector and the source go to TOAST: a check then costs ~10 µs, not ~35.
+            f" WITH (toast_tuple_target = {TUPLE_TARGET})",
+            f"ALTER TABLE {t} ALTER COLUMN body SET STORAGE MAIN",
             f"CREATE INDEX IF NOT EXISTS {t}_terms ON {t} USING gin (terms)",
             f"CREATE TABLE IF NOT EXISTS {t}_removed (id bigint PRIMARY KEY,"
             " removed_at timestamptz NOT NULL)",
@@ -365,7 +372,15 @@ class PostgresBackend:
             # Words are found through the GIN index: above ~80% matching rows the planner
             # would rather unpack every row's vector, which costs seconds, not milliseconds.
             connection.execute(text("SET LOCAL enable_seqscan = off"))
-            plan = _Plan(self.table, parsed, query, self._idf(words))
+            # Without a BIG document the words need no single-character alternative: the GIN
+            # scans then read a few short posting lists instead of the longest ones.
+            big = connection.scalar(
+                text(
+                    f"SELECT EXISTS (SELECT 1 FROM {self.table} WHERE terms @@ CAST(:b AS tsquery))"
+                ),
+                {"b": quoted(BIG)},
+            )
+            plan = _Plan(self.table, parsed, query, self._idf(words), bool(big))
             if not plan.uses_terms:  # browsing: the columns, read in order
                 connection.execute(text("SET LOCAL enable_seqscan = on"))
             rows = connection.execute(text(plan.sql()), plan.params).all()
@@ -416,13 +431,14 @@ def analysed_rows(docs: Iterable[SearchDocument], procs: int) -> Iterator[dict[s
     # chunk is analysed by the pool while the rows of the one before are written.
     with multiprocessing.get_context("spawn").Pool(procs) as pool:
         pending = None
-        chunk = head
+        stream = itertools.chain(head, stream)
+        chunk = list(itertools.islice(stream, PARALLEL_CHUNK))
         while chunk:
             job = pool.map_async(document_row, chunk, chunksize=16)
             if pending is not None:
                 yield from pending.get()
             pending = job
-            chunk = list(itertools.islice(stream, PARALLEL_MIN_DOCS))
+            chunk = list(itertools.islice(stream, PARALLEL_CHUNK))
         if pending is not None:
             yield from pending.get()
 
@@ -439,9 +455,15 @@ class _Plan:
     """The statement answering one query, and how to read its rows back."""
 
     def __init__(
-        self, table: str, parsed: ParsedQuery, query: SearchQuery, idf: dict[str, float]
+        self,
+        table: str,
+        parsed: ParsedQuery,
+        query: SearchQuery,
+        idf: dict[str, float],
+        big: bool = True,
     ) -> None:
         self.table, self.parsed, self.query, self.idf = table, parsed, query, idf
+        self.big = big  # whether the table holds BIG documents (see pg_terms)
         self.params: dict[str, Any] = {}
         self.depth = query.page * query.per_page
         self.uses_terms = True
@@ -465,11 +487,12 @@ class _Plan:
         parts: list[str] = []  # tsquery parts, ANDed
         sql: list[str] = []  # other conditions, ANDed
         for clause in parsed.positive:
-            condition = clause_condition(clause.units, clause.latin_groups())
+            condition = clause_condition(clause.units, clause.latin_groups(), self.big)
             parts.append(condition.tsquery)
             sql.extend(self._check(condition))
+        positive = bool(parts)
         for clause in parsed.negative:
-            condition = clause_condition(clause.units, clause.latin_groups())
+            condition = clause_condition(clause.units, clause.latin_groups(), self.big)
             if condition.checks:
                 match = " AND ".join(
                     [
@@ -494,7 +517,8 @@ class _Plan:
         if not parts:
             self.uses_terms = False
         else:
-            parts.insert(0, quoted(ALL))  # never a purely negative query
+            if not positive:  # never a purely negative query (every row has ALL)
+                parts.insert(0, quoted(ALL))
             self.main = all_of(parts)
             sql.insert(0, f"terms @@ CAST({self._param(self.main)} AS tsquery)")
         return " AND ".join(sql) if sql else "true"
@@ -582,9 +606,11 @@ class _Plan:
                 f"step AS (SELECT greatest(1, ceil((SELECT count(*) FROM hits)::float8 / {cap}))"
                 "::bigint AS k)"
             )
+            # A hash of the id, not the id itself: ids given out in a rhythm (an import that
+            # cycles through kinds) would make an id-modulo sample lean.
             ctes.append(
-                "sample AS MATERIALIZED (SELECT * FROM hits "
-                "WHERE (SELECT k FROM step) = 1 OR id % (SELECT k FROM step) = 0)"
+                "sample AS MATERIALIZED (SELECT * FROM hits WHERE (SELECT k FROM step) = 1 "
+                "OR abs(hashint8(id)::bigint) % (SELECT k FROM step) = 0)"
             )
             sets = ", ".join(f"({c})" for _n, c in facet_columns)
             cases = " ".join(f"WHEN GROUPING({c}) = 0 THEN '{n}'" for n, c in facet_columns)

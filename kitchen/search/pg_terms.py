@@ -202,8 +202,9 @@ def _pieces(span: str) -> list[str]:
     return sorted(p for p in pieces if CJK_RE.search(p))
 
 
-def unit_condition(unit: str) -> Condition:
-    """The documents containing a query unit (kitchen.search.matching.unit_mask's rules)."""
+def unit_condition(unit: str, big: bool = True) -> Condition:
+    """The documents containing a query unit (kitchen.search.matching.unit_mask's rules);
+    without `big`, for a table holding no BIG document (a cheaper query: no single characters)."""
     if not has_cjk(unit):
         return Condition(any_of([quoted("l:" + latin_term(unit)), sound_query(unit)]))
     words = [quoted("l:" + latin_term(w)) for w in LATIN_RE.findall(unit)] if not _cjk(unit) else []
@@ -221,6 +222,8 @@ def unit_condition(unit: str) -> Condition:
         checks = [(span, False)]
     if len(span) == 1:
         return Condition(all_of([*words, whole]), checks)
+    if not big:
+        return Condition(all_of([*words, whole]), [c for c in checks if not c[1]])
     return Condition(all_of([*words, any_of([whole, big_side])]), checks)
 
 
@@ -249,12 +252,14 @@ def _windows(prefix: str, parts: tuple[str, ...], joiner: str) -> str:
     )
 
 
-def clause_condition(units: tuple[str, ...], latin_groups: list[tuple[str, ...]]) -> Condition:
+def clause_condition(
+    units: tuple[str, ...], latin_groups: list[tuple[str, ...]], big: bool = True
+) -> Condition:
     """Every unit of a clause, and its consecutive Latin units side by side."""
     parts: list[str] = []
     checks: list[tuple[str, bool]] = []
     for unit in units:
-        condition = unit_condition(unit)
+        condition = unit_condition(unit, big)
         parts.append(condition.tsquery)
         checks.extend(condition.checks)
     for group in latin_groups:

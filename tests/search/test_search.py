@@ -442,3 +442,28 @@ def test_a_parallel_postgresql_rebuild_matches_an_in_process_one(request, tmp_pa
             assert [h.id for h in a.hits] == [h.id for h in b.hits]
     finally:
         maker.close()
+
+
+def test_big_documents_are_found_by_their_long_and_short_words(request, tmp_path, monkeypatch):
+    from kitchen.search import pg_terms
+
+    from .conftest import BackendMaker
+
+    monkeypatch.setattr(pg_terms, "BIG_LEXEMES", 400)  # bodies of a few hundred characters
+    docs = make_corpus(40, seed=11)
+    maker = BackendMaker("postgresql", tmp_path, request)
+    try:
+        backend = maker("big")
+        small = [simple_document(d.id, d.title) for d in docs]  # titles only: none is big
+        backend.index(small)
+        commit(backend)
+        words = ["科学家", "科技工作者", "青年科学家", "工作", "科"]
+        for word in words:  # a table without BIG documents: the short query
+            assert total(backend, word) == sum(contains(d, word) for d in small), word
+        backend.index(docs)  # now most are big: single characters and checks in the text
+        commit(backend)
+        assert sum(pg_terms.analyse(d).big for d in docs) > 10
+        for word in [*words, "技工", "青年科学"]:
+            assert total(backend, word) == sum(contains(d, word) for d in docs), word
+    finally:
+        maker.close()

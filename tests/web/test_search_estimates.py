@@ -3,6 +3,8 @@ approximate: 约 12.3 万 on the page, `facets_estimated` in the API."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -42,14 +44,14 @@ def test_estimated_facets_are_marked_on_the_page_and_in_the_api(
     from kitchen.search import pg_backend
 
     submitter = factories.make_user(Role.CONTRIBUTOR)
-    for number in range(6):
+    for number in range(30):
         factories.make_item(submitter, title=f"院士的故事{number}", status=ItemStatus.APPROVED)
     login_as(Role.JOURNALIST)
     exact = client.get("/library/?q=院士").get_data(as_text=True)
-    assert '<span class="text-muted">6</span>' in exact
+    assert '<span class="text-muted">30</span>' in exact
     assert '<span class="text-muted">约' not in exact
-    monkeypatch.setattr(pg_backend, "FACET_CAP", 2)  # 6 hits: counted over every third id
+    monkeypatch.setattr(pg_backend, "FACET_CAP", 10)  # 30 hits: counted over a third of them
     page = client.get("/library/?q=院士").get_data(as_text=True)
-    assert '<span class="text-muted">约 6</span>' in page
+    assert re.search(r'<span class="text-muted">约 \d+</span>', page)
     answer = client.get("/api/v1/search?q=院士").get_json()
-    assert answer["total"] == 6 and answer["facets_estimated"] is True
+    assert answer["total"] == 30 and answer["facets_estimated"] is True
