@@ -143,7 +143,7 @@ def run(seconds: float, folder: Path) -> dict[str, object]:
     searches = stats.times["search api"] + stats.times["search page"]
     return {
         "requests": total,
-        "rps": total / elapsed,
+        "rps": f"{total / elapsed:.1f}",
         "5xx": sum(n for status, n in stats.statuses.items() if status >= 500),
         "connection errors": sum(stats.errors.values()),
         "approved": len(stats.times["approve"]),
@@ -155,7 +155,7 @@ def run(seconds: float, folder: Path) -> dict[str, object]:
         "never fresh": stats.unfresh,
         "lost": lost,
         "drained in": "—" if drained_in is None else f"{drained_in:.0f} s",
-        "check": " ".join(check.split())[-160:],
+        "check": (check.strip().splitlines() or ["(no output)"])[-1][:160],
     }
 
 
