@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import queue
 import sys
 import tempfile
 import threading
@@ -32,10 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from load_bench import (  # noqa: E402
     Stats,
     _lost_approvals,
-    contributor,
-    curator,
-    freshness,
-    journalist,
+    busy_morning,
     pct,
     sign_in,
 )
@@ -92,31 +88,7 @@ def run(seconds: float, folder: Path) -> dict[str, object]:
         balancer = Balancer(hosts)
         cookies = sign_in(b.url, "journalist@kitchen.example.com")  # valid on both hosts
         stats, stop = Stats(), threading.Event()
-        submitted: queue.Queue = queue.Queue()
-        approved: queue.Queue = queue.Queue()
-        base = balancer
-        threads = [
-            threading.Thread(
-                target=contributor, args=(base, tokens["contributor"], stats, stop, submitted)
-            )
-            for _ in range(12)
-        ]
-        threads += [
-            threading.Thread(
-                target=curator, args=(base, tokens["curator"], stats, stop, submitted, approved)
-            )
-            for _ in range(6)
-        ]
-        threads += [
-            threading.Thread(
-                target=journalist,
-                args=(base, tokens["journalist"], cookies, stats, stop, n % 2 == 0),
-            )
-            for n in range(13)
-        ]
-        checker = threading.Thread(
-            target=freshness, args=(base, tokens["journalist"], stats, stop, approved)
-        )
+        threads, checker = busy_morning(balancer, tokens, cookies, stats, stop)
         started = time.perf_counter()
         for thread in [*threads, checker]:
             thread.start()

@@ -38,6 +38,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support.hosts import stop_processes  # noqa: E402
 from tests.support.postgres import postgres_server  # noqa: E402
 
 PASSWORD = "kitchen-demo-2026"
@@ -156,15 +157,7 @@ class Instance:
         return [int(pid) for pid in found.split()]
 
     def stop(self) -> None:
-        for process in (self.web, self.worker):
-            if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in (self.web, self.worker):
-            if process is not None:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stop_processes(self.web, self.worker)
 
 
 def _timed(stats: Stats, op: str, call) -> requests.Response | None:
@@ -306,15 +299,13 @@ def sign_in(base: str, email: str) -> requests.cookies.RequestsCookieJar:
     return session.cookies
 
 
-def run(instance: Instance, seconds: float, kill: bool) -> dict[str, object]:
-    """One load run on a prepared, started instance."""
-    tokens = instance.prepare()
-    instance.start()
-    cookies = sign_in(instance.url, "journalist@kitchen.example.com")
-    stats, stop = Stats(), threading.Event()
+def busy_morning(
+    base, tokens: dict[str, str], cookies, stats: Stats, stop: threading.Event
+) -> tuple[list[threading.Thread], threading.Thread]:
+    """The 31 client threads (12 contributors, 6 curators, 13 journalists, half of them on the
+    pages) and the freshness checker, not started; `base` is a URL or anything with `str()`."""
     submitted: queue.Queue = queue.Queue()
     approved: queue.Queue = queue.Queue()
-    base = instance.url
     threads = [
         threading.Thread(
             target=contributor, args=(base, tokens["contributor"], stats, stop, submitted)
@@ -333,9 +324,20 @@ def run(instance: Instance, seconds: float, kill: bool) -> dict[str, object]:
         )
         for n in range(13)
     ]
-    checkers = [
-        threading.Thread(target=freshness, args=(base, tokens["journalist"], stats, stop, approved))
-    ]
+    checker = threading.Thread(
+        target=freshness, args=(base, tokens["journalist"], stats, stop, approved)
+    )
+    return threads, checker
+
+
+def run(instance: Instance, seconds: float, kill: bool) -> dict[str, object]:
+    """One load run on a prepared, started instance."""
+    tokens = instance.prepare()
+    instance.start()
+    cookies = sign_in(instance.url, "journalist@kitchen.example.com")
+    stats, stop = Stats(), threading.Event()
+    threads, checker = busy_morning(instance.url, tokens, cookies, stats, stop)
+    checkers = [checker]
     started = time.perf_counter()
     for thread in threads + checkers:
         thread.start()
@@ -361,7 +363,7 @@ def run(instance: Instance, seconds: float, kill: bool) -> dict[str, object]:
         thread.join()
     drained_in = _wait_until_clean(instance)
     check = instance.flask("index", "check") if drained_in is not None else "—"
-    lost = _lost_approvals(base, tokens["journalist"], stats.approved)
+    lost = _lost_approvals(instance.url, tokens["journalist"], stats.approved)
     instance.stop()
     total = sum(len(v) for v in stats.times.values())
     writes = stats.times["create"] + stats.times["submit"] + stats.times["approve"]

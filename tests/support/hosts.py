@@ -158,13 +158,18 @@ class Host:
 
     def stop(self) -> None:
         """Stop the processes (SIGTERM, then SIGKILL after 30 s)."""
-        for process in (self.web, self.worker):
-            if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in (self.web, self.worker):
-            if process is not None:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stop_processes(self.web, self.worker)
         self.log.close()
+
+
+def stop_processes(*processes: subprocess.Popen | None) -> None:
+    """SIGTERM to each running process, then wait; SIGKILL to any still up after 30 s."""
+    for process in processes:
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        if process is not None:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
