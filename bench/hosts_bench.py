@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from load_bench import (  # noqa: E402
     Stats,
     _lost_approvals,
+    append_report,
     busy_morning,
     pct,
     sign_in,
@@ -149,9 +150,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if not args.no_report:
-        path = ROOT / "docs" / "load-benchmark.md"
-        previous = path.read_text() if path.exists() else "# Load benchmark\n"
-        path.write_text(previous.rstrip() + "\n\n" + text + "\n")
+        append_report(text)
 
 
 if __name__ == "__main__":

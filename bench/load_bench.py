@@ -38,7 +38,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support.hosts import stop_processes  # noqa: E402
+from tests.support.hosts import stop_processes, wait_healthy  # noqa: E402
 from tests.support.postgres import postgres_server  # noqa: E402
 
 PASSWORD = "kitchen-demo-2026"
@@ -131,15 +131,8 @@ class Instance:
         ]
         self.web = subprocess.Popen(gunicorn, cwd=self.checkout, env=self.env)
         self.start_worker()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("the server did not come up")
+        if not wait_healthy(self.url, 60):
+            raise SystemExit("the server did not come up")
 
     def start_worker(self) -> None:
         if not (self.checkout / "kitchen" / "services" / "worker.py").exists():
@@ -496,9 +489,14 @@ def main() -> None:
     text = report(results, sys.argv)
     print(text)
     if not args.no_report:
-        path = ROOT / "docs" / "load-benchmark.md"
-        previous = path.read_text() if path.exists() else "# Load benchmark\n"
-        path.write_text(previous.rstrip() + "\n\n" + text + "\n")
+        append_report(text)
+
+
+def append_report(text: str) -> None:
+    """Add a run's table to the end of docs/load-benchmark.md."""
+    path = ROOT / "docs" / "load-benchmark.md"
+    previous = path.read_text() if path.exists() else "# Load benchmark\n"
+    path.write_text(previous.rstrip() + "\n\n" + text + "\n")
 
 
 if __name__ == "__main__":

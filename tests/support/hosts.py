@@ -126,15 +126,8 @@ class Host:
         self.worker = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log
         )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"host {self.name} did not come up: {self.log_text()[-2000:]}")
+        if not wait_healthy(self.url, 90):
+            raise RuntimeError(f"host {self.name} did not come up: {self.log_text()[-2000:]}")
 
     def log_text(self) -> str:
         """What the host's processes wrote."""
@@ -173,3 +166,16 @@ def stop_processes(*processes: subprocess.Popen | None) -> None:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def wait_healthy(url: str, seconds: float) -> bool:
+    """Wait until the app at url answers /healthz with 200; False after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    return False
