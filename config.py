@@ -78,6 +78,11 @@ class Config:
     # The search engine: "whoosh" (files in SEARCH_INDEX_DIR, one host) or "postgresql" (a table
     # in the PostgreSQL database, for several app hosts).
     SEARCH_BACKEND: str = "whoosh"
+    # The worker reads the words in documents and, by OCR, in pictures (posters, screenshots);
+    # a file taking longer than EXTRACT_SECONDS is stopped and noted. OCR_PICTURES=0 reads
+    # documents only (OCR takes about a second of CPU per picture).
+    OCR_PICTURES: bool = True
+    EXTRACT_SECONDS: int = 60
 
     def load(self, environ: dict[str, str] | None = None) -> Config:
         """Fill the settings from KITCHEN_* variables and make sure the secret key exists."""
@@ -95,6 +100,9 @@ class Config:
         self.LOG_LEVEL = env.get("KITCHEN_LOG_LEVEL", self.LOG_LEVEL)
         self.STORAGE = env.get("KITCHEN_STORAGE", self.STORAGE)
         self.SEARCH_BACKEND = env.get("KITCHEN_SEARCH_BACKEND", self.SEARCH_BACKEND)
+        ocr = env.get("KITCHEN_OCR_PICTURES", "").strip().lower()
+        if ocr:
+            self.OCR_PICTURES = ocr not in ("0", "false", "no", "off")
         for name in ("BUCKET", "ENDPOINT", "REGION", "ACCESS_KEY", "SECRET_KEY", "PREFIX"):
             setattr(self, f"S3_{name}", env.get(f"KITCHEN_S3_{name}", getattr(self, f"S3_{name}")))
         for name in (
@@ -105,6 +113,7 @@ class Config:
             "TRUSTED_PROXIES",
             "SESSION_LIFETIME_HOURS",
             "S3_PRESIGNED_SECONDS",
+            "EXTRACT_SECONDS",
         ):
             value = env.get(f"KITCHEN_{name}")
             if value:
@@ -169,6 +178,8 @@ class TestConfig(Config):
     SECRET_KEY: str = "test-secret-key"
     LOG_LEVEL: str = "WARNING"
     PASSWORD_HASH_METHOD: str = "pbkdf2:sha256:1000"
+    # Tests upload many pictures; the ones about OCR turn it on.
+    OCR_PICTURES: bool = False
 
     def load(self, environ: dict[str, str] | None = None) -> Config:
         """Tests take settings only from the fields the fixture set."""

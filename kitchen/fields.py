@@ -293,6 +293,9 @@ BY_NAME: dict[str, ItemField] = {f.name: f for f in ITEM_FIELDS}
 # The texts of an item's versions in other languages (kitchen.models.ItemVersion), searched
 # after its own fields with these ranking weights: a version's title as a title, the rest as text.
 VERSION_TEXTS: dict[str, int] = {"version_title": 3, "version_text": 1}
+# The words read from the item's files (kitchen.services.extraction), searched below the item's
+# own fields: they find the item, and never rank it above one whose own words say the same.
+FILE_TEXTS: dict[str, int] = {"document_text": 0, "image_text": 0}
 
 
 def set_by(setter: Setter, spec: tuple[ItemField, ...] | None = None) -> tuple[ItemField, ...]:

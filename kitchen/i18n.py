@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         label=labels.label,
         approximate_count=labels.approximate_count,
+        match_label=labels.match_label,
         status_colour=labels.status_colour,
         status_enum=labels.status_enum,
         note_headline=labels.note_headline,

@@ -51,6 +51,7 @@ LABELS: dict[object, object] = {
     JobKind.MAIL: _l("e-mail"),
     JobKind.POSTER: _l("video posters"),
     JobKind.ACCOUNT_MAIL: _l("invitation and reset e-mail"),
+    JobKind.EXTRACT: _l("text in files"),
     Channel.PAPER: _l("Newspaper or magazine"),
     Channel.TV: _l("Television"),
     Channel.RADIO: _l("Radio"),
@@ -112,6 +113,27 @@ def label(value: object) -> str:
     if value not in known:
         known[value] = str(LABELS.get(value, value))
     return known[value]
+
+
+# Where a search hit's words were found (kitchen.services.library.MATCH_SOURCES), besides the
+# item's own fields, which go by their labels.
+MATCH_LABELS: dict[str, object] = {
+    "translation": _l("Other languages"),
+    "document_text": _l("Text in the file"),
+    "image_text": _l("Text in the picture"),
+}
+
+
+def match_label(source: str) -> str:
+    """The name of where a hit's words were found, in the UI language."""
+    from flask_babel import gettext
+
+    from kitchen.fields import ITEM_FIELDS
+
+    if source in MATCH_LABELS:
+        return str(MATCH_LABELS[source])
+    field = next((f for f in ITEM_FIELDS if f.text_name == source), None)
+    return gettext(field.label) if field is not None else source
 
 
 def status_colour(status: object) -> str:

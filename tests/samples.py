@@ -60,17 +60,93 @@ CONTENT_TYPES = (
 )
 
 
-CONTENT_TYPES = (
-    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'content-types"><Override PartName="/word/document.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
-)
-
-
 def docx() -> bytes:
     """A minimal Word document."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # fonts-wqy-microhei (.ci/run)
+
+
+POSTER_LINES = ("全国科普日", "弘扬科学家精神", "科技工作者日主题活动")
+
+
+@functools.cache
+def poster(lines: tuple[str, ...] = POSTER_LINES) -> bytes:
+    """A 1,080 × 1,920 poster (a 新媒体 long image) with Chinese lines drawn in the CJK font."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGB", (1080, 1920), (190, 30, 35))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(CJK_FONT, 72)
+    for number, line in enumerate(lines):
+        draw.text((90, 260 + number * 300), line, font=font, fill=(255, 244, 214))
+    small = ImageFont.truetype(CJK_FONT, 40)
+    draw.text((90, 1700), "中国科协 主办 · 2026年9月", font=small, fill=(255, 244, 214))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=88)
+    return buffer.getvalue()
+
+
+def chinese_pdf(pages: list[str], password: str = "") -> bytes:
+    """A PDF with one Chinese text per page (the CJK font embedded); `password` encrypts it."""
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.add_font("wqy", fname=CJK_FONT, collection_font_number=0)
+    document.set_font("wqy", size=14)
+    for text in pages:
+        document.add_page()
+        document.multi_cell(0, 10, text)
+    data = bytes(document.output())
+    if not password:
+        return data
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=password, algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def chinese_docx(pages: list[list[str]]) -> bytes:
+    """A Word document: the paragraphs of each page, a page break between pages."""
+    import docx
+
+    document = docx.Document()
+    for number, paragraphs in enumerate(pages):
+        if number:
+            document.add_page_break()
+        for paragraph in paragraphs:
+            document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def chinese_pptx(slides: list[str]) -> bytes:
+    """A slide deck, one title and text a slide."""
+    from pptx import Presentation
+
+    deck = Presentation()
+    for text in slides:
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.shapes.title.text = "科普讲座"
+        slide.placeholders[1].text = text
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def recompressed(data: bytes, quality: int = 60, scale: float = 0.5) -> bytes:
+    """The picture as WeChat hands it back: smaller, and JPEG-compressed again."""
+    with Image.open(io.BytesIO(data)) as image:
+        smaller = image.convert("RGB").resize((int(image.width * scale), int(image.height * scale)))
+    buffer = io.BytesIO()
+    smaller.save(buffer, "JPEG", quality=quality)
     return buffer.getvalue()

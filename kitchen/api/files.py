@@ -11,7 +11,7 @@ from kitchen.api import bp, payloads
 from kitchen.api.serializers import file_json
 from kitchen.blueprints.files import send_served
 from kitchen.models import MediaFile
-from kitchen.services import items, uploads
+from kitchen.services import extraction, items, likeness, uploads
 from kitchen.services.access import Action
 from kitchen.services.errors import DomainError, NotFound, ValidationError
 
@@ -36,8 +36,23 @@ def upload_file(item_id: int) -> ResponseReturnValue:
     caption = request.form.get("caption", "")
     media = uploads.add_file(current_user, item, upload.stream, upload.filename, caption)
     duplicates = uploads.duplicates_of(current_user, media)
-    body = file_json(media) | {"duplicate_of": [d.item_id for d in duplicates if d.visible]}
+    similar = likeness.similar_photos(current_user, media.item).get(media.id, [])
+    body = file_json(media) | {
+        "duplicate_of": [d.item_id for d in duplicates if d.visible],
+        "similar_to": [likeness.similar_json(near) for near in similar],
+    }
     return jsonify(body), 201
+
+
+@bp.put("/items/<int:item_id>/files/<int:file_id>/text")
+def correct_file_text(item_id: int, file_id: int) -> ResponseReturnValue:
+    """A curator corrects the words read from a file (one line a segment)."""
+    media = _file_of(item_id, file_id)
+    data = payloads.json_object(frozenset({"text"}))
+    if "text" not in data:
+        raise ValidationError(_l("This field is required."), field="text")
+    extraction.correct_text(current_user, media, payloads.text(data, "text"))
+    return jsonify(file_json(media))
 
 
 @bp.patch("/items/<int:item_id>/files/<int:file_id>")

@@ -230,6 +230,18 @@ def _file_paths() -> dict[str, Any]:
                 answer(204, "Removed.") | errors(*WRITE, 422),
             ),
         },
+        "/items/{item_id}/files/{file_id}/text": {
+            "parameters": params("ItemId", "FileId"),
+            "put": operation(
+                "correctFileText",
+                "Correct the words read from a file (curators)",
+                "files",
+                answer(200, "The file, its text corrected.", ref("File")) | errors(*WRITE, 422),
+                requestBody=json_body(ref("FileTextInput")),
+                description="One line a segment; search reads every line of a corrected text. "
+                "An empty text leaves the file without words.",
+            ),
+        },
     }
 
 

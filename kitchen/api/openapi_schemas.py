@@ -165,7 +165,46 @@ FILE = obj(
             "description": "True while the worker makes the renditions (a video's poster).",
         },
         "renditions": ref("Renditions"),
+        "text": nullable(ref("FileText")),
     }
+)
+FILE_TEXT = obj(
+    {
+        "state": {
+            "type": "string",
+            "enum": ["pending", "done", "failed"],
+            "description": "pending until the worker has read the file.",
+        },
+        "source": {"type": "string", "enum": ["document", "image"]},
+        "note": {**TEXT, "description": "Why there is no text (failed), in the UI language."},
+        "corrected": {**BOOL, "description": "A curator corrected what was read."},
+        "searched": {**BOOL, "description": "Search finds the item by these words."},
+        "segments": {
+            "type": "array",
+            "items": obj(
+                {
+                    "page": nullable(INT),
+                    "text": TEXT,
+                    "confidence": nullable({"type": "number"}),
+                    "searched": BOOL,
+                }
+            ),
+            "description": "A document's pages or slides (page), a picture's lines (confidence).",
+        },
+    },
+    description="The words read from the file: a document's text, a picture's by OCR.",
+)
+SIMILAR = obj(
+    {
+        "item_id": nullable(INT),
+        "title": TEXT,
+        "credit": TEXT,
+        "usage_terms": nullable(TEXT),
+        "bits": INT,
+    },
+    required=["item_id", "bits"],
+    description="A photo of another item that looks the same (perceptual hash within a few "
+    "bits); item_id null: one the caller may not open.",
 )
 UPLOADED_FILE: Schema = {
     "allOf": [
@@ -175,7 +214,11 @@ UPLOADED_FILE: Schema = {
                 "duplicate_of": {
                     **{"type": "array", "items": INT},
                     "description": "Other items, visible to the caller, holding the same bytes.",
-                }
+                },
+                "similar_to": {
+                    **{"type": "array", "items": ref("SimilarPhoto")},
+                    "description": "Photos of other items that look the same, nearest first.",
+                },
             }
         ),
     ]
@@ -391,6 +434,8 @@ SCHEMAS: dict[str, Schema] = {
     "CampaignRef": CAMPAIGN_REF,
     "Renditions": RENDITIONS,
     "File": FILE,
+    "FileText": FILE_TEXT,
+    "SimilarPhoto": SIMILAR,
     "UploadedFile": UPLOADED_FILE,
     "PersonRef": PERSON_REF,
     "Person": PERSON,
@@ -524,6 +569,9 @@ SCHEMAS: dict[str, Schema] = {
         additionalProperties=False,
     ),
     "Caption": obj({"caption": {"type": "string", "maxLength": 2000}}, additionalProperties=False),
+    "FileTextInput": obj(
+        {"text": {"type": "string", "maxLength": 20000}}, additionalProperties=False
+    ),
     "SearchHit": obj(
         {
             "id": INT,
@@ -534,6 +582,20 @@ SCHEMAS: dict[str, Schema] = {
             "org": ref("Organization"),
             "campaigns": {"type": "array", "items": ref("CampaignRef")},
             "snippet": {**TEXT, "description": "A passage, escaped, matches in <mark>."},
+            "snippet_from": {
+                **nullable(TEXT),
+                "description": "The text the passage is cut from: a field's name, translation, "
+                "document_text (a document's own words) or image_text (read by OCR).",
+            },
+            "snippet_page": {
+                **nullable(INT),
+                "description": "The page or slide of the document the passage is on.",
+            },
+            "matched_in": {
+                **TEXTS,
+                "description": "Where the words were found: title, summary, body, people, "
+                "keywords, place, translation, document_text, image_text…",
+            },
             "thumb_url": nullable(URL),
         }
     ),

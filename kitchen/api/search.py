@@ -26,6 +26,9 @@ def _hit_json(hit: library.LibraryHit) -> dict[str, Any]:
         "org": organization_json(hit.organization),
         "campaigns": [campaign_ref(c) for c in hit.campaigns],
         "snippet": hit.snippet_html,
+        "snippet_from": hit.snippet_from or None,
+        "snippet_page": hit.snippet_page,
+        "matched_in": hit.matched_in,
         "thumb_url": file_thumb_url(hit.thumb_file_id),
     }
 

@@ -9,6 +9,7 @@ from kitchen import fields
 from kitchen.fields import split_list
 from kitchen.links import external_url
 from kitchen.models import Campaign, Item, ItemVersion, MediaFile, Organization, Person, User
+from kitchen.services import extraction
 from kitchen.services.items import Page
 from kitchen.services.library import CampaignRef
 from kitchen.services.names import OrgRef
@@ -119,6 +120,30 @@ def file_json(media: MediaFile) -> dict[str, Any]:
         "caption": media.caption,
         "processing": media.renditions_pending,
         "renditions": rendition_urls(media),
+        "text": file_text_json(media),
+    }
+
+
+def file_text_json(media: MediaFile) -> dict[str, Any] | None:
+    """The words read from a file, or None for a file with none to read."""
+    text = extraction.file_text(media)
+    if text is None:
+        return None
+    return {
+        "state": text.state,
+        "source": text.source,
+        "note": text.note,
+        "corrected": text.corrected,
+        "searched": text.searched,
+        "segments": [
+            {
+                "page": segment.get("page"),
+                "text": segment["text"],
+                "confidence": segment.get("confidence"),
+                "searched": searched,
+            }
+            for segment, searched in text.segments
+        ],
     }
 
 

@@ -14,9 +14,9 @@ from kitchen.i18n import interface_language
 from kitchen.inputs import page_number, record_id
 from kitchen.labels import label
 from kitchen.models import ItemKind, ItemStatus
-from kitchen.services import items, pages, uses, versions
+from kitchen.services import extraction, items, pages, uploads, uses, versions
 from kitchen.services.access import Action
-from kitchen.services.errors import DomainError
+from kitchen.services.errors import DomainError, NotFound
 from kitchen.services.items import ItemFilter
 
 bp = Blueprint("items", __name__, url_prefix="/items")
@@ -104,6 +104,22 @@ def _use_form() -> UseForm:
     form = UseForm()
     form.fill_choices()
     return form
+
+
+@bp.post("/<int:item_id>/files/<int:file_id>/text")
+@requires(Action.CURATE_ITEM)
+def correct_text(item_id: int, file_id: int) -> ResponseReturnValue:
+    """A curator corrects the words read from a file (OCR makes mistakes)."""
+    media = uploads.get_file(current_user, file_id)
+    if media.item_id != item_id:
+        raise NotFound()
+    try:
+        extraction.correct_text(current_user, media, request.form.get("text", ""))
+    except DomainError as exc:
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("The text was saved; search reads it in a moment."), "success")
+    return redirect(url_for("items.show", item_id=item_id, _anchor="media"))
 
 
 @bp.post("/<int:item_id>/uses")

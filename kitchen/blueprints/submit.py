@@ -23,6 +23,7 @@ from kitchen.models import Item, ItemKind, ItemStatus
 from kitchen.services import (
     batches,
     items,
+    likeness,
     pages,
     revisions,
     submission,
@@ -282,6 +283,7 @@ def _file_json(media) -> dict[str, object]:
     """What the upload page shows for a stored file, with its card rendered as on the page."""
     dups = uploads.duplicates_of(current_user, media)
     item = media.item
+    similar = likeness.similar_photos(current_user, item).get(media.id, [])
     still = submission.missing_for_submission(item)
     return {
         "card_html": render_template(
@@ -289,6 +291,7 @@ def _file_json(media) -> dict[str, object]:
             media=media,
             item=item,
             duplicates={media.id: uploads.named_duplicates(dups)},
+            similar={media.id: similar},
         ),
         "missing": _missing_text(still),
         "id": media.id,
@@ -309,6 +312,7 @@ def _file_json(media) -> dict[str, object]:
             if d.visible
         ],
         "already_in_library": any(not d.visible for d in dups),
+        "similar": [likeness.similar_json(near) for near in similar],
     }
 
 

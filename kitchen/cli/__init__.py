@@ -14,15 +14,22 @@ from sqlalchemy import func, select
 
 from kitchen.cli.accounts import org_cli, token_cli, user_cli
 from kitchen.cli.backup import backup_command, restore_command
-from kitchen.cli.search import fsck_command, index_cli, reindex_command, worker_command
+from kitchen.cli.search import (
+    extract_command,
+    fsck_command,
+    index_cli,
+    reindex_command,
+    worker_command,
+)
 from kitchen.extensions import db
-from kitchen.models import Item, Role
+from kitchen.models import Item, JobKind, Role
 from kitchen.services import accounts, demo, health, indexing, worker
 
 kitchen_cli = AppGroup("kitchen", help="Manage the central kitchen.")
 for command in (org_cli, user_cli, token_cli, index_cli, reindex_command, worker_command):
     kitchen_cli.add_command(command)
 kitchen_cli.add_command(fsck_command)
+kitchen_cli.add_command(extract_command)
 kitchen_cli.add_command(backup_command)
 kitchen_cli.add_command(restore_command)
 
@@ -121,8 +128,9 @@ def demo_command(if_empty: bool) -> None:
         click.echo("The library already has items; demo data not loaded.")
     else:
         demo.load_demo(lambda line: click.echo(f"  + {line}"))
-        done = worker.drain()
+        done = worker.drain((*worker.QUICK_KINDS, JobKind.POSTER))
         click.echo(f"  + {done} queued jobs done (search index, video posters)")
+        click.echo("  + the worker reads the text in files in the background")
     click.echo("Demo accounts (e-mail / password):")
     for role, email, password in demo.demo_accounts():
         click.echo(f"  {role:<12} {email:<36} {password}")

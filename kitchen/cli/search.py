@@ -1,4 +1,5 @@
-"""`flask kitchen worker | reindex | index check | fsck`: the queue, the index, the file store."""
+"""`flask kitchen worker | reindex | index check | fsck | extract`: the queue, the index, the file
+store, the words in files."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from flask.cli import AppGroup
 
 from kitchen.database import is_sqlite
 from kitchen.models import JobKind
-from kitchen.services import fsck, indexing, worker
+from kitchen.services import extraction, fsck, indexing, worker
 
 index_cli = AppGroup("index", help="The search index.")
 
@@ -134,3 +135,28 @@ def fsck_command(delete: bool, minutes: int) -> None:
         click.echo(f"Deleted; {fsck.delete_reclaimable(report)} bytes freed.")
     if report.missing or (not delete and not report.clean):
         raise SystemExit(1)
+
+
+@click.command("extract")
+@click.option(
+    "--pending", is_flag=True, help="Queue every file uploaded before the library read files."
+)
+@click.option("--again", is_flag=True, help="Also read again the files that could not be read.")
+@click.option("--now", is_flag=True, help="Read them here and now instead of by the worker.")
+def extract_command(pending: bool, again: bool, now: bool) -> None:
+    """Read the words in documents and pictures, and hash the photos (near-duplicates)."""
+    if not (pending or again):
+        raise click.UsageError("Say which files: --pending (and --again for failed ones).")
+    with click.progressbar(length=1, label="Looking at files", show_pos=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        queued, hashed = extraction.queue_pending(progress, again=again)
+    click.echo(f"Queued {queued} files for reading; hashed {hashed} photos.")
+    if now and queued:
+        with click.progressbar(length=queued, label="Reading", show_pos=True) as bar:
+            while done := worker.run_once([JobKind.EXTRACT]):
+                bar.update(done)
+        click.echo(f"{worker.drain([JobKind.INDEX])} index jobs done.")

@@ -159,6 +159,17 @@ class MediaFile(Base):
     poster_key: Mapped[str | None] = mapped_column(String(80))
     # A video's poster is made by the worker; until then the page says it is being processed.
     renditions_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A photo's perceptual hash (64 bits, kitchen.services.likeness): the same picture at
+    # another size or quality is near it. Stored signed, as BIGINT holds it.
+    phash: Mapped[int | None] = mapped_column(BigInteger)
+    # The words in the file (kitchen.services.extraction): read by the worker from a document
+    # or, by OCR, from a picture. text_state: "" (nothing to read), pending, done, failed;
+    # text_segments: JSON [{"page": n, "text": "…", "confidence": 0.97}, …]; text_note: why
+    # there is none (encrypted, damaged, too slow); text_corrected: a curator rewrote it.
+    text_state: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    text_segments: Mapped[str] = mapped_column(Text, default="", server_default="")
+    text_note: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    text_corrected: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="files")

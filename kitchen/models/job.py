@@ -18,6 +18,7 @@ class JobKind(StrEnum):
     MAIL = "mail"  # e-mail a notification (notification id)
     POSTER = "poster"  # a video's poster and thumbnail (media file id)
     ACCOUNT_MAIL = "account_mail"  # e-mail an invitation or reset link (account link id)
+    EXTRACT = "extract"  # read the words in a document or picture (media file id)
 
 
 class Job(Base):

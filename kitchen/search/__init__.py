@@ -29,13 +29,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kitchen.fields import FACET_NAMES as FACET_NAMES
-from kitchen.fields import VERSION_TEXTS, searched
+from kitchen.fields import FILE_TEXTS, VERSION_TEXTS, searched
 
 # The searched texts in the order the index reads them (kitchen.fields): the item's own fields,
-# then its versions in other languages.
-TEXT_ORDER = (*(f.text_name for f in searched()), *VERSION_TEXTS)
+# then its versions in other languages, then the words read from its files.
+TEXT_ORDER = (*(f.text_name for f in searched()), *VERSION_TEXTS, *FILE_TEXTS)
 # The texts also indexed by their pinyin; the organisation's name is too (organization_name).
 PINYIN_TEXTS = tuple(f.text_name for f in searched() if f.pinyin)
+
+# In "document_text", pages are apart by PAGE_BREAK and files by FILE_BREAK (a snippet tells its
+# page by them).
+PAGE_BREAK = "\f"
+FILE_BREAK = "\x1d"
 
 SORTS = ("relevance", "newest")  # the first is the default
 MAX_PER_PAGE = 100  # results a page at the most (the page, the API and the engine agree)
@@ -149,6 +154,11 @@ class Hit:
     title_html: str
     snippet_html: str
     document: SearchDocument | None = None
+    # Where the words were found: the names of the texts holding them (kitchen.fields: title,
+    # body…, document_text and image_text for the words read from its files), in index order.
+    matched_in: list[str] = field(default_factory=list)
+    snippet_from: str = ""  # the text the snippet is cut from
+    snippet_page: int | None = None  # …and its page, when that is a document's text
 
 
 @dataclass

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 
+from kitchen.search import FILE_BREAK, PAGE_BREAK, Hit, SearchDocument
 from kitchen.search.analysis import CJK_CLASS, fold, has_cjk
 from kitchen.search.english import latin_term
 from kitchen.search.folding import script_table
@@ -81,21 +82,66 @@ def mark(text: str, needles: Needles | None, sounds: bool = False) -> str:
 
 def snippet(texts: list[str], needles: Needles | None) -> str:
     """A window of about SNIPPET_CHARS around the first match in the first text that has one."""
-    texts = [t for t in texts if t]
+    return cut_snippet([("", t) for t in texts], needles)[0]
+
+
+def cut_snippet(texts: list[tuple[str, str]], needles: Needles | None) -> tuple[str, str, int]:
+    """The snippet of named texts (see `snippet`), the name of the text it comes from and
+    where in that text its first match is (-1: none matched)."""
+    texts = [(name, t) for name, t in texts if t]
     if not texts:
-        return ""
-    chosen, start = texts[0], 0
+        return "", "", -1
+    (name, chosen), start, first_at = texts[0], 0, -1
     if needles is not None:
-        for text in texts:
+        for candidate, text in texts:
             first = needles.spans(text)
             if first:
-                chosen, start = text, max(0, first[0][0] - LEAD_CHARS)
+                name, chosen, first_at = candidate, text, first[0][0]
+                start = max(0, first_at - LEAD_CHARS)
                 break
     end = min(len(chosen), start + SNIPPET_CHARS)
     if end - start < SNIPPET_CHARS:
         start = max(0, end - SNIPPET_CHARS)
-    window = mark(chosen[start:end], needles)
-    return ("…" if start else "") + window + ("…" if end < len(chosen) else "")
+    window = mark(_SEPARATORS.sub(" ", chosen[start:end]), needles)
+    html = ("…" if start else "") + window + ("…" if end < len(chosen) else "")
+    return html, name, first_at
+
+
+_SEPARATORS = re.compile(r"[\f\x1d]")
+# The texts a snippet may come from, in order: the item's text, then the words of its files.
+SNIPPET_TEXTS = ("body", "summary", "version_text", "document_text", "image_text")
+
+
+def make_hit(document: SearchDocument, score: float, needles: Needles | None) -> Hit:
+    """A result: its title and snippet marked, where the words were found, the snippet's page."""
+    texts = document.texts
+    if needles is not None:
+        named = [(name, texts.get(name, "")) for name in SNIPPET_TEXTS]
+    else:  # with nothing to match, the summary
+        named = [("summary", texts.get("summary", "")), ("body", texts.get("body", ""))]
+    html, source, first_at = cut_snippet(named, needles)
+    matched: list[str] = []
+    if needles is not None:
+        matched = [
+            name
+            for name, text in texts.items()
+            if text and needles.spans(text, sounds=name == "title")
+        ]
+    page = None
+    if source == "document_text" and first_at >= 0:
+        text = texts["document_text"]
+        start = text.rfind(FILE_BREAK, 0, first_at) + 1
+        page = text.count(PAGE_BREAK, start, first_at) + 1
+    return Hit(
+        id=document.id,
+        score=round(score, 4),
+        title_html=mark(texts.get("title", ""), needles, sounds=True),
+        snippet_html=html,
+        document=document,
+        matched_in=matched,
+        snippet_from=source if first_at >= 0 else "",
+        snippet_page=page,
+    )
 
 
 def _either_script(char: str) -> str:

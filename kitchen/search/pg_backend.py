@@ -39,7 +39,6 @@ from sqlalchemy.orm import Session as OrmSession
 from kitchen.fields import FACETS
 from kitchen.search import (
     FACET_NAMES,
-    Hit,
     ProgressCallback,
     SearchDocument,
     SearchQuery,
@@ -48,7 +47,7 @@ from kitchen.search import (
     document_json,
     fingerprint,
 )
-from kitchen.search.highlight import mark, needle_pattern, snippet
+from kitchen.search.highlight import make_hit, needle_pattern
 from kitchen.search.pg_terms import (
     ALL,
     BIG,
@@ -651,18 +650,5 @@ class _Plan:
             source = sources.get(doc_id)
             if source is None:
                 continue
-            document = document_from_json(source)
-            texts = document.texts
-            body, summary = texts.get("body", ""), texts.get("summary", "")
-            other = texts.get("version_text", "")
-            shown = [body, summary, other] if pattern is not None else [summary, body]
-            hits.append(
-                Hit(
-                    id=doc_id,
-                    score=round(score, 4),
-                    title_html=mark(texts.get("title", ""), pattern, sounds=True),
-                    snippet_html=snippet(shown, pattern),
-                    document=document,
-                )
-            )
+            hits.append(make_hit(document_from_json(source), score, pattern))
         return SearchResults(total, query.page, query.per_page, hits, facets, estimated)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from whoosh import columns, fields, formats
 
-from kitchen.fields import FACETS, VERSION_TEXTS, searched
+from kitchen.fields import FACETS, FILE_TEXTS, VERSION_TEXTS, searched
 from kitchen.search import PINYIN_TEXTS, SearchDocument, document_json, fingerprint
 from kitchen.search.analysis import normalize, word_weights
 from kitchen.search.pinyin import pinyin_positions
@@ -17,7 +17,9 @@ MULTI_SEPARATOR = "\x1f"  # joins a multi-valued facet's values (campaigns) in o
 # Ranking weight of a word by the field it occurs in (the field spec's search weights): a title
 # hit outranks a body hit; a field of weight 0 is found but never ranks. A field the spec does
 # not know counts once.
-WORD_FIELD_WEIGHTS = {f.text_name: f.search_weight or 0 for f in searched()} | VERSION_TEXTS
+WORD_FIELD_WEIGHTS = (
+    {f.text_name: f.search_weight or 0 for f in searched()} | VERSION_TEXTS | FILE_TEXTS
+)
 MAX_WORD_FREQUENCY = 255  # one byte per posting
 
 

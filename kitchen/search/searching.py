@@ -14,7 +14,7 @@ from kitchen.search import (
     document_from_json,
 )
 from kitchen.search.facets import ViewCache
-from kitchen.search.highlight import mark, needle_pattern, snippet
+from kitchen.search.highlight import make_hit, needle_pattern
 from kitchen.search.matching import match_mask
 from kitchen.search.query import ParsedQuery, parse_query
 from kitchen.search.scoring import bm25_scores, top_documents, word_stats
@@ -89,17 +89,5 @@ def _hits(
     hits = []
     for score, _recency, _id, docnum in page:
         document = document_from_json(searcher.stored_fields(docnum)["source"])
-        body, summary = document.texts.get("body", ""), document.texts.get("summary", "")
-        other = document.texts.get("version_text", "")  # the text of its other-language versions
-        # The passage around the first match; with nothing to match, the summary.
-        texts = [body, summary, other] if pattern is not None else [summary, body]
-        hits.append(
-            Hit(
-                id=document.id,
-                score=round(score, 4),
-                title_html=mark(document.texts.get("title", ""), pattern, sounds=True),
-                snippet_html=snippet(texts, pattern),
-                document=document,
-            )
-        )
+        hits.append(make_hit(document, score, pattern))
     return hits

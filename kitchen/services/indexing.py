@@ -34,7 +34,7 @@ from kitchen.search import (
     open_backend,
 )
 from kitchen.search.whoosh_adapter import check_whoosh
-from kitchen.services import jobs
+from kitchen.services import extraction, jobs
 
 log = logging.getLogger("kitchen.indexing")
 DRAIN_LOCK = "drain.lock"
@@ -98,7 +98,9 @@ def to_document(item: Item, spec: tuple[ItemField, ...] = ITEM_FIELDS) -> Search
     return SearchDocument(
         id=item.id,
         kind=item.kind.value,
-        texts={f.text_name: _text(item, f) for f in searched(spec)} | _version_texts(item),
+        texts={f.text_name: _text(item, f) for f in searched(spec)}
+        | _version_texts(item)
+        | extraction.indexed_texts(item),
         languages=["zh", *(v.language for v in item.versions)],
         campaigns=sorted(c.slug for c in item.campaigns),
         organization=str(item.organization_id),

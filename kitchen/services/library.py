@@ -56,6 +56,9 @@ class LibraryHit:
     campaigns: list[CampaignRef]
     thumb_file_id: int | None
     other_titles: dict[str, str]  # its title in other languages (approved versions), by language
+    matched_in: list[str]  # where the words were found (MATCH_SOURCES), in index order
+    snippet_from: str  # where the snippet comes from (a MATCH_SOURCES value, or "")
+    snippet_page: int | None  # the page of a document's text the snippet is on
 
 
 @dataclass
@@ -213,7 +216,20 @@ def _row(hit: Hit, state: State, labels: names.Names) -> LibraryHit:
         campaigns=[CampaignRef(s, labels.campaigns.get(s, s)) for s in doc.campaigns],
         thumb_file_id=doc.thumb_file_id,
         other_titles=_other_titles(doc),
+        matched_in=list(dict.fromkeys(match_source(name) for name in hit.matched_in)),
+        snippet_from=match_source(hit.snippet_from) if hit.snippet_from else "",
+        snippet_page=hit.snippet_page,
     )
+
+
+# Where a hit's words were found, as the page and the API name it: the field's own name, one
+# name for the versions in other languages, "document_text" and "image_text" for its files'.
+MATCH_SOURCES = {"version_title": "translation", "version_text": "translation"}
+
+
+def match_source(text_name: str) -> str:
+    """The public name of the index text a hit matched in."""
+    return MATCH_SOURCES.get(text_name, text_name)
 
 
 def _other_titles(doc: SearchDocument) -> dict[str, str]:

@@ -6,10 +6,11 @@ import io
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+import imagehash
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 from PIL.ExifTags import IFD, Base
@@ -51,6 +52,7 @@ class Rendition:
     mime: str
     width: int
     height: int
+    phash: int | None = None  # the web size's perceptual hash (kitchen.services.likeness)
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,24 @@ def make_image_renditions(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> l
     web.thumbnail((WEB_SIZE, WEB_SIZE))
     web = to_rgb(web)
     thumb = fit_within(web, THUMB_SIZE)
-    return [encode_jpeg(thumb, "thumb", icc_profile), encode_jpeg(web, "web", icc_profile)]
+    web_rendition = replace(encode_jpeg(web, "web", icc_profile), phash=perceptual_hash(web))
+    return [encode_jpeg(thumb, "thumb", icc_profile), web_rendition]
+
+
+@contextmanager
+def photo_for_hashing(path: Path) -> Iterator[Image.Image]:
+    """A web size the library made itself, decoded for `perceptual_hash`."""
+    with Image.open(path) as image:
+        image.load()
+        yield image
+
+
+def perceptual_hash(image: Image.Image) -> int:
+    """A picture's 64-bit DCT hash (imagehash's pHash), as the signed integer a BIGINT holds."""
+    value = 0
+    for bit in imagehash.phash(image).hash.flatten():
+        value = value << 1 | bool(bit)
+    return value - (1 << 64) if value >> 63 else value
 
 
 def to_rgb(image: Image.Image) -> Image.Image:

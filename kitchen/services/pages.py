@@ -30,8 +30,10 @@ from kitchen.services import (
     calls,
     campaigns,
     curation,
+    extraction,
     items,
     library,
+    likeness,
     people,
     reviews,
     revisions,
@@ -76,6 +78,9 @@ class ItemPage(_Context):
     version: ItemVersion | None  # the version in another language shown (None: the original)
     pending_versions: list[ItemVersion]  # proposals waiting for a curator (the organisation's view)
     may_add_version: bool
+    file_texts: dict[int, extraction.FileText]  # the words read from each file, by file id
+    similar: dict[int, list[likeness.Similar]]  # photos elsewhere that look the same, by file id
+    may_correct_text: bool
 
 
 def item_page(
@@ -108,7 +113,16 @@ def item_page(
         version=versions.shown(item, interface_language, asked_language),
         pending_versions=versions.pending_for(item) if in_house else [],
         may_add_version=access.may_propose_version(user, item),
+        file_texts=file_texts(item),
+        similar=likeness.similar_photos(user, item) if in_house else {},
+        may_correct_text=access.may(user, Action.CURATE_ITEM, item),
     )
+
+
+def file_texts(item: Item) -> dict[int, extraction.FileText]:
+    """The words read from each file of the item that has any to read."""
+    found = {media.id: extraction.file_text(media) for media in item.files}
+    return {file_id: text for file_id, text in found.items() if text is not None}
 
 
 @dataclass
@@ -120,6 +134,9 @@ class ReviewPage(_Context):
     duplicates: dict[int, list[int | None]]
     claim: str | None  # "mine", "other" (another curator has it), "free"; None: not in review
     moves: list[str]  # the decisions the curator may take now
+    file_texts: dict[int, extraction.FileText]
+    similar: dict[int, list[likeness.Similar]]
+    may_correct_text: bool
 
 
 def claim_state(user: User, item: Item) -> str | None:
@@ -150,6 +167,9 @@ def review_page(user: User, item: Item) -> ReviewPage:
         duplicates=uploads.duplicate_counts(user, item),
         claim=claim_state(user, item),
         moves=[move.value for move in workflow.allowed_moves(user, item)],
+        file_texts=file_texts(item),
+        similar=likeness.similar_photos(user, item),
+        may_correct_text=access.may(user, Action.CURATE_ITEM, item),
     )
 
 
@@ -160,6 +180,7 @@ class EditPage(_Context):
     item: Item
     missing: list[str]
     duplicates: dict[int, list[int | None]]
+    similar: dict[int, list[likeness.Similar]]
     accept: str  # the file input's accept attribute
     limits_text: str
     comments: list[Review]
@@ -171,6 +192,7 @@ def edit_page(user: User, item: Item) -> EditPage:
         item=item,
         missing=submission.missing_for_submission(item),
         duplicates=uploads.duplicate_counts(user, item),
+        similar=likeness.similar_photos(user, item),
         accept=uploads.accept_attribute(item.kind),
         limits_text=uploads.limits_text(item.kind),
         comments=reviews.history(item),

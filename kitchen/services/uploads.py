@@ -14,7 +14,15 @@ from sqlalchemy import func, select
 from kitchen.extensions import db
 from kitchen.links import external_url
 from kitchen.models import Item, ItemKind, JobKind, MediaFile, UsageTerms, User
-from kitchen.services import audit, embedding, filenames, jobs, stamping, submission
+from kitchen.services import (
+    audit,
+    embedding,
+    extraction,
+    filenames,
+    jobs,
+    stamping,
+    submission,
+)
 from kitchen.services.access import (
     Action,
     authorize,
@@ -169,10 +177,12 @@ def add_file(
             media.renditions_pending = True  # the worker makes the poster: see make_posters
         else:
             keys += _attach_renditions(store, media, received.renditions)
+            media.phash = next((r.phash for r in received.renditions if r.phash is not None), None)
         db.session.add(media)
         db.session.flush()
         if media.renditions_pending:
             jobs.enqueue(JobKind.POSTER, media.id)
+        extraction.mark_pending(media)  # the worker reads its words (documents, pictures)
         audit.record(
             user,
             "file.add",

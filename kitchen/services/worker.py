@@ -1,4 +1,4 @@
-"""The worker: drains the job queue (search index, e-mail, video posters) in batches.
+"""The worker: drains the job queue (search index, e-mail, video posters, file text) in batches.
 
 `kitchen worker` runs `run()` until SIGTERM or Ctrl-C, finishing the batch in hand. Each batch is
 claimed, handled and settled in one transaction: rows are deleted only once their work is done,
@@ -6,6 +6,9 @@ so a worker killed at any moment leaves them for the next run (at least once, ne
 every handler is safe to run twice. A failing target is retried with backoff and shown on
 /admin/search; it never holds up the rest of its batch. Tests drain the queue synchronously with
 `drain()`.
+
+Media work (video posters, reading the words in files) runs in a thread of its own, so index
+and e-mail jobs never wait behind a slow file: the two loops claim different kinds of job.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from flask import Flask, current_app
+
 from kitchen.extensions import db
 from kitchen.models import JobKind
 from kitchen.services import (
     account_links,
     alerts,
     calls,
+    extraction,
     indexing,
     jobs,
     notifications,
@@ -57,7 +63,11 @@ HANDLERS: dict[JobKind, Handler] = {
     JobKind.MAIL: Handler(notifications.email_notifications, batch=20, max_attempts=8),
     JobKind.POSTER: Handler(uploads.make_posters, batch=4, max_attempts=5),
     JobKind.ACCOUNT_MAIL: Handler(account_links.email_links, batch=20, max_attempts=8),
+    JobKind.EXTRACT: Handler(extraction.read_files, batch=1, max_attempts=8),
 }
+# Slow work on files, done by the media thread of `run`; the rest by its main loop.
+MEDIA_KINDS = (JobKind.POSTER, JobKind.EXTRACT)
+QUICK_KINDS = tuple(kind for kind in HANDLERS if kind not in MEDIA_KINDS)
 
 
 def run_batch(kind: JobKind) -> int:
@@ -145,20 +155,42 @@ def run_periodic(last: dict[str, float], now: float | None = None) -> int:
 
 def run(stop: threading.Event, poll: float = POLL_SECONDS) -> None:
     """Work until `stop` is set: batches while there is work, a short wait when there is none;
-    the periodic work (rights expiry, calls, saved searches) when it is due."""
+    the periodic work (rights expiry, calls, saved searches) when it is due. Media jobs run in
+    a second thread meanwhile (MEDIA_KINDS), each in an app context and session of its own."""
     log.info("worker started")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    media = threading.Thread(
+        target=_media_loop, args=(app, stop, poll), name="kitchen-media", daemon=True
+    )
+    media.start()
     last: dict[str, float] = {}
+    try:
+        _loop(stop, poll, QUICK_KINDS, lambda: run_periodic(last))
+    finally:
+        stop.set()
+        media.join()
+        extraction.reader().stop()
+    log.info("worker stopped")
+
+
+def _media_loop(app: Flask, stop: threading.Event, poll: float) -> None:
+    with app.app_context():
+        _loop(stop, poll, MEDIA_KINDS, lambda: 0)
+
+
+def _loop(
+    stop: threading.Event, poll: float, kinds: tuple[JobKind, ...], periodic: Callable[[], int]
+) -> None:
     while not stop.is_set():
         try:
-            run_periodic(last)
-            done = run_once()
+            periodic()
+            done = run_once(kinds)
         except Exception:  # the database went away, say: keep the worker alive and retry
             log.exception("worker round failed")
             done = 0
         finally:
             db.session.remove()  # a fresh session each round: nothing cached, memory flat
         if done:
-            time.sleep(INDEX_PAUSE_SECONDS)
+            time.sleep(INDEX_PAUSE_SECONDS if JobKind.INDEX in kinds else 0)
         else:
             stop.wait(poll)
-    log.info("worker stopped")
