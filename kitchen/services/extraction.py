@@ -312,7 +312,7 @@ def correct_text(user: User, media: MediaFile, text: str) -> None:
     """A curator's correction of what was read from a file: one line a segment, all searched.
     An empty text leaves the file with no words (a photograph misread as a poster)."""
     authorize(user, Action.CURATE_ITEM, media.item)
-    if not media.text_state:
+    if media.media_type != "image" and media.mime not in READABLE_MIMES:
         raise ValidationError(_l("This file has no text to correct."), field="text")
     from kitchen.services.text_readers import clean
 

@@ -254,6 +254,7 @@ class QueuePage(_Context):
     items: list[Item]
     counts: dict[str, dict[str, int]]
     duplicates: set[int]
+    similar: set[int]  # items holding a photo that looks like one of another item
     orgs: list[Organization]
     campaign_list: list[Campaign]
     revision_count: int
@@ -267,6 +268,7 @@ def queue_page(user: User, flt: curation.QueueFilter) -> QueuePage:
         items=waiting,
         counts=curation.queue_counts(user),
         duplicates=curation.items_with_duplicates([i.id for i in waiting]),
+        similar=likeness.items_with_similar([i.id for i in waiting]),
         orgs=accounts.list_orgs(),
         campaign_list=campaigns.list_campaigns(),
         revision_count=revisions.pending_count(),

@@ -23,6 +23,7 @@ STORY |= {"credit": "测试科协 文/张三"}
 ANYONE = (401, 401, 200, 200, 200, 200, 200)
 CONTRIBUTOR_OWN = (401, 401, 200, 404, 403, 404, 403)
 CURATOR_ONLY = (401, 401, 403, 404, 200, 404, 403)
+FILE_TEXT = (401, 401, 403, 404, 200, 404, 403)  # curators correct what was read from a file
 NOT_FOUND = (401, 401, 404, 404, 404, 404, 404)
 SAVED = {"name": "科学家精神", "query": {"q": "科学家精神", "kind": "story"}}
 VERSION = {"language": "en", "title": "A scientist's life", "body": "He gave his life to science."}
@@ -53,6 +54,7 @@ MATRIX: list[tuple[str, str, dict[str, object], tuple[int, ...]]] = [
     ("POST", "/items/{submitted}/release", {}, CURATOR_ONLY),
     ("POST", "/items/{photos}/files", {}, (401, 401, 201, 404, 403, 404, 403)),
     ("PATCH", "/items/{photos}/files/{file}", {"json": {"caption": "说明"}}, CONTRIBUTOR_OWN),
+    ("PUT", "/items/{photos}/files/{file}/text", {"json": {"text": "科普日"}}, FILE_TEXT),
     ("DELETE", "/items/{photos}/files/{file}", {}, (401, 401, 204, 404, 403, 404, 403)),
     ("GET", "/files/{file}/original", {}, (401, 401, 200, 404, 200, 404, 200)),
     ("GET", "/files/{file}/thumb", {}, (401, 401, 200, 404, 200, 404, 200)),

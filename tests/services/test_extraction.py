@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -13,7 +15,7 @@ from sqlalchemy import func, select
 
 from kitchen.extensions import db
 from kitchen.models import Item, ItemKind, ItemStatus, Job, JobKind, MediaFile, Role, utcnow
-from kitchen.services import extraction, jobs, library, likeness, uploads
+from kitchen.services import extraction, jobs, library, likeness, uploads, worker
 from kitchen.services.errors import Forbidden
 from tests import factories, samples
 
@@ -287,3 +289,43 @@ def test_the_api_shows_the_text_and_where_a_hit_came_from(
     assert refused.status_code == 403
     db.session.refresh(media)
     assert json.loads(media.text_segments)[0]["text"] == "宣讲团名单"
+
+
+def test_index_jobs_never_wait_behind_a_slow_file(app: Flask, monkeypatch) -> None:
+    """The worker's media thread reads files; its main loop indexes meanwhile."""
+    reading, release = threading.Event(), threading.Event()
+
+    def slow_read(file_ids: list[int]) -> jobs.Outcome:
+        reading.set()
+        release.wait(30)
+        return jobs.Outcome(done=set(file_ids))
+
+    monkeypatch.setitem(
+        worker.HANDLERS, JobKind.EXTRACT, worker.Handler(slow_read, batch=1, max_attempts=8)
+    )
+    jobs.enqueue(JobKind.EXTRACT, 12345)
+    db.session.commit()
+    stop = threading.Event()
+
+    def run() -> None:
+        with app.app_context():
+            worker.run(stop, poll=0.05)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        assert reading.wait(20)
+        item = factories.make_item(status=ItemStatus.APPROVED, title="读文件时照样入索引")
+        journalist = factories.make_user(Role.JOURNALIST)
+        deadline = time.monotonic() + 20
+        while item.id not in found(journalist, "照样入索引") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert item.id in found(journalist, "照样入索引")
+        assert not release.is_set()  # the file is still being read
+    finally:
+        release.set()
+        stop.set()
+        thread.join(30)
+    assert not thread.is_alive()
+    db.session.expire_all()
+    assert JobKind.EXTRACT.value not in db.session.scalars(select(Job.kind)).all()  # settled

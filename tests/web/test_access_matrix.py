@@ -257,6 +257,9 @@ POST_MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("items.record_use", "/items/{draft}/uses", (302, 403, 403, 302, 404, 403)),
     ("items.remove_use", "/items/{approved}/uses/999999/remove", (302, 404, 404, 404, 404, 404)),
     ("items.hand_off", "/items/{approved}/handoffs", (302, 403, 403, 302, 403, 403)),
+    # Curators correct the words read from a file; no one else may, nor on a file of another item.
+    ("items.correct_text", "/items/{photos}/files/{file}/text", (302, 403, 403, 302, 403, 403)),
+    ("items.correct_text", "/items/{draft}/files/{file}/text", (302, 403, 403, 404, 403, 403)),
     ("reports.weights", "/reports/weights", (302, 403, 403, 403, 403, 400)),
     ("people.propose", "/people/propose", (302, 422, 422, 403, 403, 403)),
     ("people.edit", "/people/new", (302, 403, 403, 400, 403, 403)),
