@@ -8,7 +8,11 @@ import zipfile
 
 from PIL import Image
 
-from kitchen.services.media_samples import generate_demo_photo, generate_demo_video
+from kitchen.services.media_samples import (
+    generate_demo_photo,
+    generate_demo_poster,
+    generate_demo_video,
+)
 
 
 @functools.cache
@@ -78,18 +82,7 @@ POSTER_LINES = ("全国科普日", "弘扬科学家精神", "科技工作者日�
 @functools.cache
 def poster(lines: tuple[str, ...] = POSTER_LINES) -> bytes:
     """A 1,080 × 1,920 poster (a 新媒体 long image) with Chinese lines drawn in the CJK font."""
-    from PIL import ImageDraw, ImageFont
-
-    image = Image.new("RGB", (1080, 1920), (190, 30, 35))
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(CJK_FONT, 72)
-    for number, line in enumerate(lines):
-        draw.text((90, 260 + number * 300), line, font=font, fill=(255, 244, 214))
-    small = ImageFont.truetype(CJK_FONT, 40)
-    draw.text((90, 1700), "中国科协 主办 · 2026年9月", font=small, fill=(255, 244, 214))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=88)
-    return buffer.getvalue()
+    return generate_demo_poster(lines, "中国科协 主办 · 2026年9月")
 
 
 def chinese_pdf(pages: list[str], password: str = "") -> bytes:

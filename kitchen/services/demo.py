@@ -26,7 +26,11 @@ from kitchen.services import (
 )
 from kitchen.services.demo_data import CAMPAIGNS, DEMO_PASSWORD, ORGS, PEOPLE, USERS
 from kitchen.services.demo_items import ITEMS
-from kitchen.services.media_samples import generate_demo_photo, generate_demo_video
+from kitchen.services.media_samples import (
+    generate_demo_photo,
+    generate_demo_poster,
+    generate_demo_video,
+)
 
 Report = Callable[[str], None]
 
@@ -209,10 +213,13 @@ def _travels(report: Report) -> None:
 
 
 def _files(author: User, item: Item, spec: dict[str, object]) -> None:
-    """Generate the spec's photos and videos and upload them while the item is a draft."""
+    """Generate the spec's photos, posters and videos and upload them while the item is a
+    draft."""
     for entry in spec.get("files", []):  # type: ignore[attr-defined]
         if "video_seconds" in entry:
             data = generate_demo_video(seconds=entry["video_seconds"])
+        elif "poster" in entry:
+            data = generate_demo_poster(tuple(entry["poster"]), entry.get("footer", ""))
         else:
             width, height = entry.get("size", (1600, 1067))
             data = generate_demo_photo(entry["seed"], width, height)

@@ -5,8 +5,30 @@ from __future__ import annotations
 # Each: kind, organisation, status, campaigns, title, summary, body, people, place, event date,
 # keywords, credit. Status is the state the demo walks the item to. `files` (optional) are
 # generated and uploaded while the item is a draft: a photo {"name", "seed", "caption"} (optional
-# "size": (width, height)) or a video {"name", "video_seconds", "caption"}.
+# "size": (width, height)), a poster {"name", "poster": lines, "footer"} (the worker reads its
+# words) or a video {"name", "video_seconds", "caption"}.
 ITEMS: list[dict[str, object]] = [
+    {
+        "kind": "product",
+        "org": "四川省科学技术协会",
+        "status": "approved",
+        "campaigns": ["kepu-day"],
+        "title": "全国科普日主题海报（竖版长图）",
+        "summary": "供新媒体平台使用的竖版主题海报，可直接转发。",
+        "body": "",
+        "people": "",
+        "place": "四川省成都市",
+        "event_date": "2026-09-15",
+        "keywords": "科普日, 海报, 新媒体",
+        "credit": "四川省科协 设计/王芳",
+        "files": [
+            {
+                "name": "科普日主题海报.jpg",
+                "poster": ["全国科普日", "科学点亮生活", "创新引领未来"],
+                "footer": "四川省科学技术协会 · 2026年9月",
+            },
+        ],
+    },
     {
         "kind": "story",
         "org": "北京市科学技术协会",

@@ -31,6 +31,34 @@ ENCODER_SPEED = {
 }
 
 
+# Debian's fonts-wqy-microhei (what .ci/run installs); Pillow's own font draws no Chinese.
+CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+)
+
+
+def generate_demo_poster(lines: tuple[str, ...], footer: str = "") -> bytes:
+    """Return a 1,080 x 1,920 JPEG poster (a 新媒体 long image) with the lines in a CJK font
+    (boxes without one: then OCR reads nothing)."""
+    from PIL import ImageFont
+
+    font_file = next((f for f in CJK_FONTS if Path(f).is_file()), None)
+
+    def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+        return ImageFont.truetype(font_file, size) if font_file else ImageFont.load_default(size)
+
+    image = Image.new("RGB", (1080, 1920), (190, 30, 35))
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        draw.text((90, 260 + number * 300), line, font=font(72), fill=(255, 244, 214))
+    if footer:
+        draw.text((90, 1700), footer, font=font(40), fill=(255, 244, 214))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=88)
+    return buffer.getvalue()
+
+
 def generate_demo_photo(
     text_seed: int, width: int = 1600, height: int = 1067, *, orientation: int = 1
 ) -> bytes:
