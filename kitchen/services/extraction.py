@@ -46,6 +46,9 @@ OCR_MIN_CHARS = 4  # …or fewer characters in them than this
 FILE_TEXT_CHARS = 200_000  # of an item's file texts, search reads this much at the most
 CORRECTED_CHARS = 20_000  # a curator's correction of one file's text
 DEFAULT_SECONDS = 60.0  # the time limit per file (KITCHEN_EXTRACT_SECONDS)
+# The reader's address space: OCR of a 1,080 x 1,920 poster peaks at 1.5 GB of it (600 MB of
+# memory actually used); a file that needs more is refused as damaged.
+READER_MEMORY = 3 * 2**30
 READABLE_MIMES = {
     "application/pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
@@ -102,6 +105,11 @@ class FileText:
     def plain(self) -> str:
         """The words as one text, a segment a line (what a correction starts from)."""
         return "\n".join(segment["text"] for segment, _kept in self.segments)
+
+    @property
+    def correctable(self) -> bool:
+        """Short enough to correct in a form (a picture's lines always are)."""
+        return self.source == "image" or len(self.plain) <= CORRECTED_CHARS
 
     @property
     def searched(self) -> bool:
@@ -180,8 +188,16 @@ class ReadTimeout(Exception):
 
 
 def _serve(connection: Connection) -> None:
-    """The child: read each file it is sent, answer ("ok", segments) or ("refused", why)."""
+    """The child: read each file it is sent, answer ("ok", segments) or ("refused", why).
+    Its address space is capped (READER_MEMORY): a zip bomb in a Word file fails here, as a
+    damaged file, instead of pressing the host."""
+    import resource
+
     from kitchen.services import text_readers
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > READER_MEMORY:
+        resource.setrlimit(resource.RLIMIT_AS, (READER_MEMORY, READER_MEMORY))
 
     while True:
         try:

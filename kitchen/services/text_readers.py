@@ -17,6 +17,9 @@ from typing import Any
 
 Segment = dict[str, Any]
 MAX_PAGES = 2000  # pages or slides read at the most; a longer file's rest stays unread
+# Characters kept of one file (about 500 dense pages): a Word file that is a zip bomb of text
+# stops here, or at the reader's time limit, never in the database.
+MAX_CHARS = 1_000_000
 # Control characters (a PDF's page break among them), lone surrogates and XML's non-characters:
 # none of them is text, and PostgreSQL cannot store NUL.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -49,13 +52,17 @@ def read_pdf(path: Path) -> list[Segment]:
                 raise Unreadable("encrypted") from error
             if not opened:
                 raise Unreadable("encrypted")
-        segments = []
+        segments: list[Segment] = []
+        total = 0
         for number, page in enumerate(reader.pages, 1):
             if number > MAX_PAGES:
                 break
             text = clean(page.extract_text() or "")
             if text:
                 segments.append({"page": number, "text": text, "confidence": None})
+                total += len(text)
+                if total > MAX_CHARS:
+                    break
         return segments
     except FileNotDecryptedError as error:
         raise Unreadable("encrypted") from error
@@ -78,7 +85,7 @@ def read_docx(path: Path) -> list[Segment]:
     except (PackageNotFoundError, KeyError, ValueError) as error:
         raise Unreadable("damaged") from error
     pages: dict[int, list[str]] = {}
-    page = 1
+    page, total = 1, 0
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             texts = [cell.text for row in block.rows for cell in row.cells]
@@ -94,6 +101,9 @@ def read_docx(path: Path) -> list[Segment]:
             page += breaks
         if block.text.strip():
             pages.setdefault(page, []).append(block.text)
+            total += len(block.text)
+            if total > MAX_CHARS:
+                break
     return _segments(pages)
 
 
@@ -162,5 +172,12 @@ READERS = {"pdf": read_pdf, "docx": read_docx, "pptx": read_pptx, "picture": rea
 
 
 def read(path: Path, kind: str) -> list[Segment]:
-    """The segments of a file of this kind (READERS)."""
-    return READERS[kind](Path(path))
+    """The segments of a file of this kind (READERS), MAX_CHARS of text at the most."""
+    kept: list[Segment] = []
+    room = MAX_CHARS
+    for segment in READERS[kind](Path(path)):
+        if room <= 0:
+            break
+        kept.append({**segment, "text": segment["text"][:room]})
+        room -= len(segment["text"])
+    return kept

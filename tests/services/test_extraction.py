@@ -329,3 +329,43 @@ def test_index_jobs_never_wait_behind_a_slow_file(app: Flask, monkeypatch) -> No
     assert not thread.is_alive()
     db.session.expire_all()
     assert JobKind.EXTRACT.value not in db.session.scalars(select(Job.kind)).all()  # settled
+
+
+def test_a_contributor_is_told_on_upload_and_the_curator_in_review(
+    app: Flask, client: FlaskClient, login_as, drain
+) -> None:
+    first = factories.make_item(kind=ItemKind.PHOTO, credit_line="甲科协 摄/李四")
+    uploads.add_file(first.submitter, first, io.BytesIO(samples.photo(6)), "原图.jpg")
+    approve(first)
+    contributor = login_as(Role.CONTRIBUTOR)
+    item = factories.make_item(contributor, kind=ItemKind.PHOTO)
+    copy = samples.recompressed(samples.photo(6))
+    answer = factories.upload(client, item.id, "朋友圈转发.jpg", copy).get_json()
+    assert [s["item_id"] for s in answer["similar"]] == [first.id]
+    assert answer["similar"][0]["credit"] == "甲科协 摄/李四"
+    assert 'data-testid="similar-flag"' in answer["card_html"]
+    page = client.get(f"/submit/{item.id}/edit").get_data(as_text=True)
+    assert 'data-testid="similar-flag"' in page and "甲科协 摄/李四" in page
+    db.session.refresh(item)
+    item.status, item.submitted_at = ItemStatus.SUBMITTED, utcnow()
+    db.session.commit()
+    client.post("/logout")
+    login_as(Role.CURATOR)
+    queue = client.get("/review/").get_data(as_text=True)
+    assert 'data-testid="similar-flag"' in queue
+    review = client.get(f"/review/{item.id}").get_data(as_text=True)
+    assert 'data-testid="similar-flag"' in review and f"#{first.id}" in review
+
+
+def test_a_file_full_of_text_is_kept_to_the_cap(app: Flask, drain) -> None:
+    from kitchen.services import text_readers
+
+    item = product()
+    data = samples.chinese_docx([["科普" * 600_000], ["第二页"]])
+    media = uploads.add_file(item.submitter, item, io.BytesIO(data), "很长.docx")
+    drain()
+    db.session.refresh(media)
+    assert media.text_state == "done"
+    kept = extraction.segments(media)
+    assert sum(len(s["text"]) for s in kept) == text_readers.MAX_CHARS
+    assert len(extraction.indexed_texts(item)["document_text"]) == extraction.FILE_TEXT_CHARS
