@@ -44,6 +44,13 @@ def pss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used (a figure that another load on the machine
+    changes far less than wall time)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Peak:
     """Samples a process's PSS every 20 ms while it lives; `peak` is the largest seen."""
 
@@ -92,15 +99,18 @@ def timed_reads(kind: str, data: bytes, rounds: int) -> dict[str, float]:
         segments = reader.read(Path(file.name), kind, 600)
         first = time.perf_counter() - started
         times = []
+        cpu_before = cpu_s(reader._process.pid)
         for _round in range(rounds):
             started = time.perf_counter()
             reader.read(Path(file.name), kind, 600)
             times.append(time.perf_counter() - started)
+        cpu = (cpu_s(reader._process.pid) - cpu_before) / max(1, rounds)
         memory = peak.stop()
     reader.stop()
     return {
         "first_s": first,
         "median_s": statistics.median(times) if times else first,
+        "cpu_s": cpu,
         "peak_mb": memory,
         "segments": len(segments),
         "chars": sum(len(s["text"]) for s in segments),
@@ -224,13 +234,14 @@ def main() -> None:
     queued = batch(args.posters)
     print(f"batch: {queued}", flush=True)
     report = [
-        "| file | first read s (reader start + model) | then, median s | reader peak MB "
-        "| segments | characters |",
-        "|---|---|---|---|---|---|",
+        "| file | first read s (reader start + model) | then, median s | CPU s a read "
+        "| reader peak MB | segments | characters |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, row in rows.items():
         report.append(
-            f"| {name} | {row['first_s']:.2f} | {row['median_s']:.2f} | {row['peak_mb']:.0f} "
+            f"| {name} | {row['first_s']:.2f} | {row['median_s']:.2f} | {row['cpu_s']:.2f} "
+            f"| {row['peak_mb']:.0f} "
             f"| {row['segments']:.0f} | {row['chars']:.0f} |"
         )
     text = "\n".join(report)

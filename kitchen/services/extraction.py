@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ DEFAULT_SECONDS = 60.0  # the time limit per file (KITCHEN_EXTRACT_SECONDS)
 # The reader's address space: OCR of a 1,080 x 1,920 poster peaks at 1.5 GB of it (600 MB of
 # memory actually used); a file that needs more is refused as damaged.
 READER_MEMORY = 3 * 2**30
+READER_NICENESS = 10
 READABLE_MIMES = {
     "application/pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
@@ -190,7 +192,8 @@ class ReadTimeout(Exception):
 def _serve(connection: Connection) -> None:
     """The child: read each file it is sent, answer ("ok", segments) or ("refused", why).
     Its address space is capped (READER_MEMORY): a zip bomb in a Word file fails here, as a
-    damaged file, instead of pressing the host."""
+    damaged file, instead of pressing the host. It runs at a lower priority (READER_NICENESS):
+    OCR takes both cores when they are free, and yields them to pages and indexing."""
     import resource
 
     from kitchen.services import text_readers
@@ -198,6 +201,7 @@ def _serve(connection: Connection) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or hard > READER_MEMORY:
         resource.setrlimit(resource.RLIMIT_AS, (READER_MEMORY, READER_MEMORY))
+    os.nice(READER_NICENESS)  # pages and the index queue go first when the cores are busy
 
     while True:
         try:
