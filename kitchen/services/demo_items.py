@@ -9,27 +9,6 @@ from __future__ import annotations
 # words) or a video {"name", "video_seconds", "caption"}.
 ITEMS: list[dict[str, object]] = [
     {
-        "kind": "product",
-        "org": "四川省科学技术协会",
-        "status": "approved",
-        "campaigns": ["kepu-day"],
-        "title": "全国科普日主题海报（竖版长图）",
-        "summary": "供新媒体平台使用的竖版主题海报，可直接转发。",
-        "body": "",
-        "people": "",
-        "place": "四川省成都市",
-        "event_date": "2026-09-15",
-        "keywords": "科普日, 海报, 新媒体",
-        "credit": "四川省科协 设计/王芳",
-        "files": [
-            {
-                "name": "科普日主题海报.jpg",
-                "poster": ["全国科普日", "科学点亮生活", "创新引领未来"],
-                "footer": "四川省科学技术协会 · 2026年9月",
-            },
-        ],
-    },
-    {
         "kind": "story",
         "org": "北京市科学技术协会",
         "status": "approved",
@@ -333,5 +312,26 @@ ITEMS: list[dict[str, object]] = [
         "keywords": "发布会",
         "credit": "四川省科协",
         "review_comment": "商业推广内容不属于资源库收录范围。",
+    },
+    {
+        "kind": "product",
+        "org": "四川省科学技术协会",
+        "status": "approved",
+        "campaigns": ["kepu-day"],
+        "title": "全国科普日主题海报（竖版长图）",
+        "summary": "供新媒体平台使用的竖版主题海报，可直接转发。",
+        "body": "",
+        "people": "",
+        "place": "四川省成都市",
+        "event_date": "2026-09-15",
+        "keywords": "科普日, 海报, 新媒体",
+        "credit": "四川省科协 设计/王芳",
+        "files": [
+            {
+                "name": "科普日主题海报.jpg",
+                "poster": ["全国科普日", "科学点亮生活", "创新引领未来"],
+                "footer": "四川省科学技术协会 · 2026年9月",
+            },
+        ],
     },
 ]
