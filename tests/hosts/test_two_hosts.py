@@ -151,6 +151,13 @@ def test_an_item_made_on_one_host_is_approved_on_the_other_and_served_by_both(ho
         Image.open(io.BytesIO(answer.content)).verify()  # a whole picture (credit written in)
         downloads.append(answer.content)
     assert downloads[0] == downloads[1]
+
+    def read() -> bool:  # a worker reads the photo's words from a scratch copy meanwhile
+        answer = journalist.get(f"{b.url}/api/v1/items/{item_id}", timeout=30).json()
+        text = answer["files"][0]["text"]
+        return text is None or text["state"] != "pending"
+
+    assert _eventually(read, timeout=120)
     for host in (a, b):  # neither host keeps the file on its own disk
         assert not any(p.is_file() for p in (host.folder / "uploads").rglob("*"))
         assert not any(p.is_file() for p in (host.folder / "search_index").rglob("*.seg"))
