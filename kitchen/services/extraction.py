@@ -102,6 +102,7 @@ class FileText:
     note: str  # why there is none, in the UI language
     corrected: bool
     photograph: bool  # a picture with too little text to search: its lines are not shown
+    slides: bool  # its segments are slides, not pages
 
     @property
     def plain(self) -> str:
@@ -146,6 +147,7 @@ def file_text(media: MediaFile) -> FileText | None:
         note=str(NOTES.get(media.text_note, "")) if media.text_note else "",
         corrected=media.text_corrected,
         photograph=photograph,
+        slides=READABLE_MIMES.get(media.mime) == "pptx",
     )
 
 

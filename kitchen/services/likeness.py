@@ -10,7 +10,9 @@ rows are read (reading them costs more; an index on hash bands would be the next
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -39,6 +41,16 @@ class Similar:
     bits: int  # how many bits the hashes differ in (0: the same picture at another size)
 
 
+def _hashes(*where: Any) -> tuple[Sequence[Any], np.ndarray]:
+    """Every hashed photo's (hash, item id, sha256), and the hashes as unsigned 64-bit ints."""
+    rows = db.session.execute(
+        select(MediaFile.phash, MediaFile.item_id, MediaFile.sha256).where(
+            MediaFile.phash.is_not(None), *where
+        )
+    ).all()
+    return rows, np.array([r[0] for r in rows], dtype=np.int64).view(np.uint64)
+
+
 def similar_photos(user: User, item: Item) -> dict[int, list[Similar]]:
     """For each photo of the item, the photos of other items within NEAR_BITS, nearest first,
     one entry per other item; exact copies (the same bytes) are left to the duplicate check."""
@@ -46,14 +58,9 @@ def similar_photos(user: User, item: Item) -> dict[int, list[Similar]]:
     sha = {f.id: f.sha256 for f in item.files}
     if not mine:
         return {}
-    rows = db.session.execute(
-        select(MediaFile.phash, MediaFile.item_id, MediaFile.sha256).where(
-            MediaFile.phash.is_not(None), MediaFile.item_id != item.id
-        )
-    ).all()
+    rows, hashes = _hashes(MediaFile.item_id != item.id)
     if not rows:
         return {}
-    hashes = np.array([r[0] for r in rows], dtype=np.int64).view(np.uint64)
     found: dict[int, list[tuple[int, int]]] = {}
     for file_id, phash in mine.items():
         bits = np.bitwise_count(hashes ^ np.uint64(phash & 0xFFFF_FFFF_FFFF_FFFF))
@@ -88,14 +95,9 @@ def items_with_similar(item_ids: list[int]) -> set[int]:
     queue's flag: the curator sees who holds it on the item)."""
     if not item_ids:
         return set()
-    rows = db.session.execute(
-        select(MediaFile.phash, MediaFile.item_id, MediaFile.sha256).where(
-            MediaFile.phash.is_not(None)
-        )
-    ).all()
+    rows, hashes = _hashes()
     if len(rows) < 2:
         return set()
-    hashes = np.array([r[0] for r in rows], dtype=np.int64).view(np.uint64)
     owners = np.array([r[1] for r in rows], dtype=np.int64)
     wanted = set(item_ids)
     flagged: set[int] = set()

@@ -45,13 +45,9 @@ def read_pdf(path: Path) -> list[Segment]:
 
     try:
         reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except (FileNotDecryptedError, NotImplementedError) as error:
-                raise Unreadable("encrypted") from error
-            if not opened:
-                raise Unreadable("encrypted")
+        # pypdf raises NotImplementedError for an encryption scheme it cannot open.
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise Unreadable("encrypted")
         segments: list[Segment] = []
         total = 0
         for number, page in enumerate(reader.pages, 1):
@@ -64,7 +60,7 @@ def read_pdf(path: Path) -> list[Segment]:
                 if total > MAX_CHARS:
                     break
         return segments
-    except FileNotDecryptedError as error:
+    except (FileNotDecryptedError, NotImplementedError) as error:
         raise Unreadable("encrypted") from error
     except (PdfReadError, PyPdfError, KeyError, ValueError, TypeError, AttributeError) as error:
         raise Unreadable("damaged") from error
