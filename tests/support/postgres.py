@@ -40,6 +40,30 @@ def _as_server_user(command: list[str]) -> list[str]:
     return command
 
 
+def _watch(owner: int, bin_dir: Path, root: Path) -> None:
+    """Stop the server and remove its folder once the owner process is gone.
+
+    A run killed from outside (SIGKILL, pkill) never reaches the context manager's cleanup; this
+    small shell loop, in a session of its own so a signal to the run's process group spares it,
+    does it instead. It exits by itself when the normal cleanup has removed the folder.
+    """
+    data = root / "data"
+    stop = " ".join(
+        _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
+    )
+    script = (
+        f'while kill -0 {owner} 2>/dev/null && [ -d "{root}" ]; do sleep 1; done; '
+        f'if [ -f "{data}/postmaster.pid" ]; then {stop} >/dev/null 2>&1; fi; rm -rf "{root}"'
+    )
+    subprocess.Popen(
+        ["sh", "-c", script],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 @contextmanager
 def postgres_server() -> Iterator[str]:
     """Start a cluster on 127.0.0.1 in a temporary folder; yield its URL; stop and remove it."""
@@ -72,6 +96,7 @@ def postgres_server() -> Iterator[str]:
             "-c full_page_writes=off -c max_connections=50"
         )
         run("pg_ctl", "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start")
+        _watch(os.getpid(), bin_dir, root)
         run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "kitchen", "kitchen_test")
         yield f"postgresql+psycopg://kitchen@127.0.0.1:{port}/kitchen_test"
     finally:
