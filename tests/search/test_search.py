@@ -467,3 +467,53 @@ def test_big_documents_are_found_by_their_long_and_short_words(request, tmp_path
             assert total(backend, word) == sum(contains(d, word) for d in docs), word
     finally:
         maker.close()
+
+
+def test_a_postgresql_rebuild_into_an_empty_table_builds_its_index_after(
+    request, tmp_path, monkeypatch
+):
+    from sqlalchemy import text as sql
+
+    from kitchen.search import pg_backend
+
+    from .conftest import BackendMaker
+
+    monkeypatch.setattr(pg_backend, "WRITE_BATCH", 20)  # committed as it goes
+    monkeypatch.setattr(pg_backend, "PARALLEL_MIN_DOCS", 10)
+    docs = make_corpus(120, seed=13)
+    maker = BackendMaker("postgresql", tmp_path, request)
+    try:
+        backend, reader = maker("deferred"), maker("deferred")
+        backend.procs = 1
+        index_name = f"{backend.table}_terms"
+
+        def has_index() -> bool:
+            found = reader.session.execute(sql("SELECT to_regclass(:i)"), {"i": index_name})
+            reader.session.commit()
+            return found.scalar() is not None
+
+        seen: list[tuple[bool, int]] = []
+
+        def dying():
+            for number, doc in enumerate(docs):
+                if number == 60:
+                    # Half-way: another host searches the half-filled table without its index.
+                    seen.append((has_index(), total(reader, "科学")))
+                    raise RuntimeError("killed half-way")
+                yield doc
+
+        with pytest.raises(RuntimeError):
+            backend.rebuild(dying())
+        backend.session.rollback()
+        assert seen[0][0] is False
+        assert seen[0][1] == sum(contains(d, "科学") for d in docs[:60])
+        assert not has_index() and backend.needs_rebuild()
+        assert total(reader, "科学") > 0  # still found, by scanning the table
+        # The next rebuild finds rows already there: it keeps the table as is, builds the
+        # missing index at the end and only then calls the layout complete.
+        assert backend.rebuild(docs) == 120
+        assert has_index() and not backend.needs_rebuild()
+        for word in ["科学家", "工作", "科"]:
+            assert total(reader, word) == sum(contains(d, word) for d in docs), word
+    finally:
+        maker.close()
