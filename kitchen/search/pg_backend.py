@@ -138,7 +138,7 @@ class PostgresBackend:
             # the vector and the source go to TOAST: a check then costs ~10 µs, not ~35.
             f" WITH (toast_tuple_target = {TUPLE_TARGET})",
             f"ALTER TABLE {t} ALTER COLUMN body SET STORAGE MAIN",
-            f"CREATE INDEX IF NOT EXISTS {t}_terms ON {t} USING gin (terms)",
+            self._index_statement(),
             f"CREATE TABLE IF NOT EXISTS {t}_removed (id bigint PRIMARY KEY,"
             " removed_at timestamptz NOT NULL)",
             f"INSERT INTO {META_TABLE} (name) VALUES ('{t}') ON CONFLICT DO NOTHING",
@@ -307,6 +307,10 @@ class PostgresBackend:
         except OperationalError:
             log.info("search index %s kept during the rebuild: the table is in use", t)
 
+    def _index_statement(self) -> str:
+        """The one GIN index a search reads (created with the table, or after a deferred fill)."""
+        return f"CREATE INDEX IF NOT EXISTS {self.table}_terms ON {self.table} USING gin (terms)"
+
     def _build_index(self) -> None:
         """Create the GIN index if it is missing (a deferred fill's, or one a killed rebuild
         left out), with room to sort in memory; writes wait meanwhile, searches go on."""
@@ -315,7 +319,7 @@ class PostgresBackend:
             return
         started = time.perf_counter()
         self._execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
-        self._execute(f"CREATE INDEX IF NOT EXISTS {t}_terms ON {t} USING gin (terms)")
+        self._execute(self._index_statement())
         self.session.commit()
         log.info("search index %s built in %.0f s", t, time.perf_counter() - started)
 

@@ -40,6 +40,11 @@ def _as_server_user(command: list[str]) -> list[str]:
     return command
 
 
+def _stop_command(bin_dir: Path, data: Path) -> list[str]:
+    """pg_ctl's immediate stop of the cluster in `data` (the run's cleanup and the watchdog's)."""
+    return _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
+
+
 def _watch(owner: int, bin_dir: Path, root: Path) -> None:
     """Stop the server and remove its folder once the owner process is gone.
 
@@ -48,9 +53,7 @@ def _watch(owner: int, bin_dir: Path, root: Path) -> None:
     does it instead. It exits by itself when the normal cleanup has removed the folder.
     """
     data = root / "data"
-    stop = " ".join(
-        _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
-    )
+    stop = " ".join(_stop_command(bin_dir, data))
     script = (
         f'while kill -0 {owner} 2>/dev/null && [ -d "{root}" ]; do sleep 1; done; '
         f'if [ -f "{data}/postmaster.pid" ]; then {stop} >/dev/null 2>&1; fi; rm -rf "{root}"'
@@ -101,10 +104,5 @@ def postgres_server() -> Iterator[str]:
         yield f"postgresql+psycopg://kitchen@127.0.0.1:{port}/kitchen_test"
     finally:
         if (data / "postmaster.pid").exists():
-            subprocess.run(
-                _as_server_user(
-                    [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
-                ),
-                capture_output=True,
-            )
+            subprocess.run(_stop_command(bin_dir, data), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
