@@ -22,6 +22,7 @@ term frequencies, no length normalisation. Ties go to the newest, then the highe
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import math
 import multiprocessing
@@ -78,6 +79,11 @@ MAX_RANKED_WORDS = 8
 LOCK_TIMEOUT = "30s"  # the longest an index write waits for another transaction's row
 META_TABLE = "search_layouts"
 INDEX_BUILD_MEMORY = "256MB"  # maintenance_work_mem while a rebuild builds the GIN index
+# work_mem of a search (raised to, never lowered): with the default 4 MB a query over a few
+# hundred thousand hits gets a lossy bitmap, whose rows are rechecked by unpacking each one's
+# vector from TOAST (~40 KB), and its hits spill to temporary files.
+SEARCH_WORK_MEM = "64MB"
+COUNT_CAP = 50_000  # a word's documents counted exactly up to this; beyond, the planner's estimate
 # Facet columns: name -> (column, multi-valued)
 COLUMNS = {f.name: (f"f_{f.name}", f.multi) for f in FACETS}
 
@@ -388,10 +394,7 @@ class PostgresBackend:
         for word in words:
             kept = self._frequencies.get(word)
             if kept is None or now - kept[1] > IDF_SECONDS:
-                count = self._execute(
-                    f"SELECT count(*) FROM {self.table} WHERE terms @@ CAST(:q AS tsquery)",
-                    {"q": quoted("w:" + word)},
-                ).scalar_one()
+                count = self._document_count(quoted("w:" + word))
                 if len(self._frequencies) > 10_000:
                     self._frequencies.clear()
                 kept = self._frequencies[word] = (int(count), now)
@@ -399,6 +402,23 @@ class PostgresBackend:
             if df:
                 found[word] = math.log(1.0 + (max(total, df) - df + 0.5) / (df + 0.5))
         return found
+
+    def _document_count(self, tsquery: str) -> int:
+        """How many documents match: exact up to COUNT_CAP, beyond it the planner's estimate
+        (from the column's statistics) if larger. Counting a word in most of 500,000 items
+        reads every one of their rows; the idf of so common a word barely moves with it."""
+        match = f"FROM {self.table} WHERE terms @@ CAST(:q AS tsquery)"
+        count = int(
+            self._execute(
+                f"SELECT count(*) FROM (SELECT 1 {match} LIMIT {COUNT_CAP}) found", {"q": tsquery}
+            ).scalar_one()
+        )
+        if count < COUNT_CAP:
+            return count
+        plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 {match}", {"q": tsquery}).scalar()
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return max(count, int(plan[0]["Plan"]["Plan Rows"]))
 
     def search(self, query: SearchQuery) -> SearchResults:
         """Answer a query; bad input gives zero results, never an error."""
@@ -413,6 +433,14 @@ class PostgresBackend:
             # Words are found through the GIN index: above ~80% matching rows the planner
             # would rather unpack every row's vector, which costs seconds, not milliseconds.
             connection.execute(text("SET LOCAL enable_seqscan = off"))
+            memory = connection.scalar(text("SELECT current_setting('work_mem')"))
+            connection.execute(
+                text(
+                    "SELECT set_config('work_mem', :w, true) WHERE pg_size_bytes(:w) > "
+                    "pg_size_bytes(current_setting('work_mem'))"
+                ),
+                {"w": SEARCH_WORK_MEM},
+            )
             # Without a BIG document the words need no single-character alternative: the GIN
             # scans then read a few short posting lists instead of the longest ones.
             big = connection.scalar(
@@ -426,6 +454,7 @@ class PostgresBackend:
                 connection.execute(text("SET LOCAL enable_seqscan = on"))
             rows = connection.execute(text(plan.sql()), plan.params).all()
             connection.execute(text("SET LOCAL enable_seqscan = on"))
+            connection.execute(text("SELECT set_config('work_mem', :w, true)"), {"w": memory})
             sources = {}
             page = [row for row in rows if row[0] == "hit"]
             if page:
@@ -664,8 +693,10 @@ class _Plan:
             )
             for name, column in multi_columns:
                 parts.append(
+                    # unnest in the select list (ProjectSet): as a FROM item it would start a
+                    # function scan per row, several times slower
                     f"SELECT 'facet:{name}', v, count(*)::float8 * (SELECT k FROM step), NULL "
-                    f"FROM sample, unnest({column}) AS v GROUP BY v"
+                    f"FROM (SELECT unnest({column}) AS v FROM sample) spread GROUP BY v"
                 )
             parts.append("SELECT 'step', NULL, (SELECT k FROM step)::float8, NULL")
         return "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(parts)

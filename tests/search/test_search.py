@@ -517,3 +517,38 @@ def test_a_postgresql_rebuild_into_an_empty_table_builds_its_index_after(
             assert total(reader, word) == sum(contains(d, word) for d in docs), word
     finally:
         maker.close()
+
+
+def test_word_counts_for_ranking_are_exact_below_their_cap(request, tmp_path, monkeypatch):
+    from sqlalchemy import text as sql
+
+    from kitchen.search import pg_backend
+    from kitchen.search.pg_terms import quoted
+
+    from .conftest import BackendMaker
+
+    docs = make_corpus(120, seed=17)
+    maker = BackendMaker("postgresql", tmp_path, request)
+    try:
+        backend = maker()
+        backend.index(docs)
+        backend.session.commit()
+        word = quoted("w:科学")
+        counted = backend.session.execute(
+            sql(f"SELECT count(*) FROM {backend.table} WHERE terms @@ CAST(:q AS tsquery)"),
+            {"q": word},
+        ).scalar()
+        assert counted > 10
+        assert backend._document_count(word) == counted
+        monkeypatch.setattr(pg_backend, "COUNT_CAP", 5)
+        # Beyond the cap: at least the cap, otherwise the planner's estimate (never analysed
+        # here, so only bounded by the table)
+        assert 5 <= backend._document_count(word) <= max(counted, backend.count())
+        assert backend._document_count(quoted("w:不存在的词")) == 0
+        before = backend.session.execute(sql("SHOW work_mem")).scalar()
+        found = backend.search(SearchQuery(text="科学", facets=True))
+        assert found.total == sum(contains(d, "科学") for d in docs)
+        # The search's own memory setting ends with it: the caller's transaction keeps its own.
+        assert backend.session.execute(sql("SHOW work_mem")).scalar() == before
+    finally:
+        maker.close()
