@@ -83,6 +83,7 @@ INDEX_BUILD_MEMORY = "256MB"  # maintenance_work_mem while a rebuild builds the 
 # hundred thousand hits gets a lossy bitmap, whose rows are rechecked by unpacking each one's
 # vector from TOAST (~40 KB), and its hits spill to temporary files.
 SEARCH_WORK_MEM = "64MB"
+SEPARATOR = "\x1f"  # joins a multi-valued facet's values for counting (never in a value)
 COUNT_CAP = 50_000  # a word's documents counted exactly up to this; beyond, the planner's estimate
 # Facet columns: name -> (column, multi-valued)
 COLUMNS = {f.name: (f"f_{f.name}", f.multi) for f in FACETS}
@@ -636,8 +637,6 @@ class _Plan:
     def sql(self) -> str:
         """One statement: rows ('hit', id, score, recency), ('total', ...), facet rows."""
         t = self.table
-        facet_columns = [(name, column) for name, (column, multi) in COLUMNS.items() if not multi]
-        multi_columns = [(name, column) for name, (column, multi) in COLUMNS.items() if multi]
         selected = ", ".join(["id", "recency", *(c for c, _multi in COLUMNS.values())])
         ctes = [f"hits AS MATERIALIZED (SELECT {selected} FROM {t} WHERE {self.where})"]
         score = "0.0"
@@ -682,22 +681,22 @@ class _Plan:
                 "sample AS MATERIALIZED (SELECT * FROM hits WHERE (SELECT k FROM step) = 1 "
                 "OR abs(hashint8(id)::bigint) % (SELECT k FROM step) = 0)"
             )
-            sets = ", ".join(f"({c})" for _n, c in facet_columns)
-            cases = " ".join(f"WHEN GROUPING({c}) = 0 THEN '{n}'" for n, c in facet_columns)
-            values = " ".join(f"WHEN GROUPING({c}) = 0 THEN {c}" for _n, c in facet_columns)
+            # One pass for every facet; a multi-valued column is grouped by its whole array
+            # (a few thousand combinations), which `results` spreads over the values: unnesting
+            # every row's array costs ~10 times as much as hashing it.
+            keys = {
+                name: f"array_to_string({c}, '{SEPARATOR}')" if multi else c
+                for name, (c, multi) in COLUMNS.items()
+            }
+            sets = ", ".join(f"({k})" for k in keys.values())
+            cases = " ".join(f"WHEN GROUPING({k}) = 0 THEN '{n}'" for n, k in keys.items())
+            values = " ".join(f"WHEN GROUPING({k}) = 0 THEN {k}" for k in keys.values())
             parts.append(
                 f"SELECT 'facet:' || (CASE {cases} END), (CASE {values} END), "
                 f"count(*)::float8 * (SELECT k FROM step), NULL FROM sample "
                 f"GROUP BY GROUPING SETS ({sets}) HAVING count(*) > 0 AND "
                 f"(CASE {values} END) IS NOT NULL"
             )
-            for name, column in multi_columns:
-                parts.append(
-                    # unnest in the select list (ProjectSet): as a FROM item it would start a
-                    # function scan per row, several times slower
-                    f"SELECT 'facet:{name}', v, count(*)::float8 * (SELECT k FROM step), NULL "
-                    f"FROM (SELECT unnest({column}) AS v FROM sample) spread GROUP BY v"
-                )
             parts.append("SELECT 'step', NULL, (SELECT k FROM step)::float8, NULL")
         return "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(parts)
 
@@ -716,7 +715,13 @@ class _Plan:
             elif part == "step":
                 estimated = int(n) > 1
             elif part.startswith("facet:") and key:
-                facets[part[6:]][key] = int(n)
+                name = part[6:]
+                counts = facets[name]
+                if COLUMNS[name][1]:  # an array of values: each of them counts the rows
+                    for value in key.split(SEPARATOR):
+                        counts[value] = counts.get(value, 0) + int(n)
+                else:
+                    counts[key] = int(n)
         pattern = needle_pattern(self.parsed.needles())
         hits = []
         for _rank, doc_id, score in sorted(page):
