@@ -22,7 +22,6 @@ term frequencies, no length normalisation. Ties go to the newest, then the highe
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import math
 import multiprocessing
@@ -398,7 +397,7 @@ class PostgresBackend:
                 count = self._document_count(quoted("w:" + word))
                 if len(self._frequencies) > 10_000:
                     self._frequencies.clear()
-                kept = self._frequencies[word] = (int(count), now)
+                kept = self._frequencies[word] = (count, now)
             df = kept[0]
             if df:
                 found[word] = math.log(1.0 + (max(total, df) - df + 0.5) / (df + 0.5))
@@ -416,9 +415,8 @@ class PostgresBackend:
         )
         if count < COUNT_CAP:
             return count
+        # EXPLAIN's JSON, parsed by the driver: the planner's row estimate, no rows read
         plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 {match}", {"q": tsquery}).scalar()
-        if isinstance(plan, str):
-            plan = json.loads(plan)
         return max(count, int(plan[0]["Plan"]["Plan Rows"]))
 
     def search(self, query: SearchQuery) -> SearchResults:
@@ -681,9 +679,9 @@ class _Plan:
                 "sample AS MATERIALIZED (SELECT * FROM hits WHERE (SELECT k FROM step) = 1 "
                 "OR abs(hashint8(id)::bigint) % (SELECT k FROM step) = 0)"
             )
-            # One pass for every facet; a multi-valued column is grouped by its whole array
-            # (a few thousand combinations), which `results` spreads over the values: unnesting
-            # every row's array costs ~10 times as much as hashing it.
+            # One pass for every facet; a multi-valued column is grouped by its values joined
+            # into one string (a few thousand combinations), which `results` splits: unnesting
+            # every row's array cost several times as much.
             keys = {
                 name: f"array_to_string({c}, '{SEPARATOR}')" if multi else c
                 for name, (c, multi) in COLUMNS.items()
